@@ -1,0 +1,294 @@
+//! Configuration: built-in defaults < optional `yijian.toml` < `YIJIAN_*` environment variables.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+/// Settings as written by the operator. Every field can be set in `yijian.toml` or as
+/// `YIJIAN_<FIELD>` in the environment (upper case).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Settings {
+    /// Address to listen on.
+    pub bind: String,
+    /// Directory for the embedded database, the secret key, mail files and attachments.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://…`; defaults to `sqlite://<data_dir>/yijian.db`.
+    pub database_url: Option<String>,
+    /// Public URL used in emails and links; defaults to `http://<bind>`.
+    pub base_url: Option<String>,
+    /// Secret for cookies and tokens (at least 32 characters); generated under the data dir when unset.
+    pub secret_key: Option<String>,
+    /// Database connections per node.
+    pub pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// `tracing` filter, e.g. `info` or `yijian=debug,info`.
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            base_url: None,
+            secret_key: None,
+            pool_size: 16,
+            workers: 0,
+            log: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read or write the secret key file {path}: {source}")]
+    SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The configuration in force, with defaults resolved and the data directory created.
+#[derive(Clone)]
+pub struct Config {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub base_url: String,
+    pub secret_key: Vec<u8>,
+    pub pool_size: u32,
+    pub workers: usize,
+    pub log: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("base_url", &self.base_url)
+            .field("secret_key", &"<redacted>")
+            .field("pool_size", &self.pool_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    /// Reads `config_file` (when it exists) and then the environment over the defaults.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        let file = config_file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("yijian.toml"));
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Settings::default()))
+                .merge(Toml::file(file))
+                .merge(Env::prefixed("YIJIAN_").ignore(&["config", "test_postgres_url"])),
+        )
+    }
+
+    fn from_figment(f: Figment) -> Result<Self, ConfigError> {
+        f.extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string().replace('\n', " ")))
+    }
+
+    /// Resolves defaults that depend on other settings, creates the data directory and loads
+    /// (or creates) the secret key.
+    pub fn resolve(self) -> Result<Config, ConfigError> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|source| ConfigError::DataDir {
+            path: self.data_dir.clone(),
+            source,
+        })?;
+        let database_url = match self.database_url {
+            Some(u) if !u.trim().is_empty() => u.trim().to_string(),
+            _ => format!("sqlite://{}", self.data_dir.join("yijian.db").display()),
+        };
+        let base_url = match self.base_url {
+            Some(u) if !u.trim().is_empty() => {
+                let u = u.trim().trim_end_matches('/').to_string();
+                url::Url::parse(&u).map_err(|e| {
+                    ConfigError::Invalid(format!("YIJIAN_BASE_URL {u:?} is not a URL: {e}"))
+                })?;
+                u
+            }
+            _ => format!("http://{}", self.bind),
+        };
+        let secret_key = match self.secret_key {
+            Some(k) if !k.is_empty() => {
+                if k.len() < 32 {
+                    return Err(ConfigError::Invalid(
+                        "YIJIAN_SECRET_KEY must be at least 32 characters".into(),
+                    ));
+                }
+                k.into_bytes()
+            }
+            _ => load_or_create_secret(&self.data_dir.join("secret.key"))?,
+        };
+        if self.pool_size == 0 {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_POOL_SIZE must be at least 1".into(),
+            ));
+        }
+        Ok(Config {
+            bind: self.bind,
+            data_dir: self.data_dir,
+            database_url,
+            base_url,
+            secret_key,
+            pool_size: self.pool_size,
+            workers: self.workers,
+            log: self.log,
+        })
+    }
+}
+
+impl Config {
+    /// Whether cookies must be marked `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+fn load_or_create_secret(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    let err = |source| ConfigError::SecretFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(s) if s.trim().len() >= 64 => return Ok(s.trim().as_bytes().to_vec()),
+        Ok(_) => {
+            return Err(err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file is shorter than 64 characters; delete it to generate a new key",
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(err(e)),
+    }
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let key = hex::encode(bytes);
+    write_private(path, key.as_bytes()).map_err(err)?;
+    Ok(key.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(contents)?;
+    f.sync_all()
+}
+
+/// A database URL with any password replaced, for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_defaults_then_file_then_env() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "yijian.toml",
+                "bind = \"0.0.0.0:9000\"\npool_size = 4\nlog = \"debug\"\n",
+            )?;
+            jail.set_env("YIJIAN_POOL_SIZE", "7");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.bind, "0.0.0.0:9000", "file overrides default");
+            assert_eq!(s.pool_size, 7, "environment overrides file");
+            assert_eq!(s.log, "debug");
+            assert_eq!(s.data_dir, PathBuf::from("data"), "default kept");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn explicit_config_file_and_bad_values() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("other.toml", "pool_size = \"many\"\n")?;
+            let e = Settings::load(Some(Path::new("other.toml"))).err();
+            assert!(
+                e.map(|e| e.to_string().contains("pool_size"))
+                    .unwrap_or(false)
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn resolve_creates_data_dir_and_persists_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings {
+            data_dir: dir.path().join("d"),
+            ..Settings::default()
+        };
+        let c1 = s.clone().resolve().unwrap();
+        assert!(dir.path().join("d/secret.key").exists());
+        assert_eq!(
+            c1.database_url,
+            format!("sqlite://{}", dir.path().join("d/yijian.db").display())
+        );
+        assert_eq!(c1.base_url, "http://127.0.0.1:8080");
+        let c2 = s.resolve().unwrap();
+        assert_eq!(
+            c1.secret_key, c2.secret_key,
+            "the key is kept, not regenerated"
+        );
+        assert!(c1.secret_key.len() >= 64);
+    }
+
+    #[test]
+    fn short_secret_and_bad_base_url_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings {
+            data_dir: dir.path().to_path_buf(),
+            secret_key: Some("short".into()),
+            ..Settings::default()
+        };
+        assert!(s.resolve().is_err());
+        let s = Settings {
+            data_dir: dir.path().to_path_buf(),
+            base_url: Some("not a url".into()),
+            ..Settings::default()
+        };
+        assert!(s.resolve().is_err());
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

@@ -1,0 +1,21 @@
+//! The JSON API under `/api/v1`.
+
+use actix_web::{HttpResponse, web};
+
+use super::auth::AuthUser;
+use super::errors::AppError;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/me", web::get().to(me));
+}
+
+/// `GET /api/v1/me`: who the caller is.
+async fn me(user: AuthUser) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "id": user.user.id,
+        "email": user.user.email,
+        "name": user.user.name,
+        "role": user.role,
+        "unit_id": user.user.unit_id,
+    })))
+}

@@ -1,0 +1,170 @@
+//! HTTP: thin actix handlers grouped by audience, plus errors, language, auth and assets.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod errors;
+pub mod lang;
+pub mod public;
+
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite, time::Duration};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpResponse, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Config;
+use crate::db::Database;
+use errors::AppError;
+
+/// Largest JSON or form body accepted (uploads have their own limit).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Database,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Runs blocking database work on the blocking pool with a pooled connection.
+    pub async fn with_conn<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        web::block(move || {
+            let mut conn = db.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// Sets the language cookie when `?lang=` chose one, and echoes the request id.
+async fn lang_and_request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let chosen = lang::query_locale(req.query_string());
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|r| r.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(l) = chosen {
+        let _ = res.response_mut().add_cookie(&lang::lang_cookie(l));
+    }
+    if let Some(id) = request_id {
+        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id) {
+            res.headers_mut().insert(
+                actix_web::http::header::HeaderName::from_static("x-request-id"),
+                v,
+            );
+        }
+    }
+    Ok(res)
+}
+
+/// The whole application, as served and as tested.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let key = Key::derive_from(&state.config.secret_key);
+    let secure = state.config.secure_cookies();
+    let session = SessionMiddleware::builder(CookieSessionStore::default(), key)
+        .cookie_name("yijian_session".into())
+        .cookie_secure(secure)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(PersistentSession::default().session_ttl(Duration::hours(12)))
+        .build();
+    App::new()
+        .app_data(state)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(BODY_LIMIT)
+                .error_handler(errors::json_error),
+        )
+        .app_data(
+            web::FormConfig::default()
+                .limit(BODY_LIMIT)
+                .error_handler(errors::form_error),
+        )
+        .app_data(web::PathConfig::default().error_handler(errors::path_error))
+        .app_data(web::QueryConfig::default().error_handler(errors::query_error))
+        .app_data(web::PayloadConfig::default().limit(BODY_LIMIT))
+        .wrap(ErrorHandlers::new().default_handler(errors::render_error))
+        .wrap(from_fn(lang_and_request_id))
+        .wrap(session)
+        .wrap(
+            DefaultHeaders::new()
+                .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "same-origin"))
+                .add((
+                    "Permissions-Policy",
+                    "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+                )),
+        )
+        .wrap(TracingLogger::default())
+        .configure(routes)
+        .default_service(web::to(not_found))
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// Every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(public::health::healthz))
+        .route("/static/{name}", web::get().to(assets::serve))
+        .route("/", web::get().to(public::home::home))
+        .service(web::scope("/api/v1").configure(api::routes));
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
+    let bind = config.bind.clone();
+    let workers = if config.workers == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    } else {
+        config.workers
+    };
+    let state = web::Data::new(AppState {
+        db,
+        config: Arc::new(config),
+    });
+    let server = actix_web::HttpServer::new(move || build_app(state.clone()))
+        .workers(workers)
+        .backlog(4096)
+        .max_connections(100_000)
+        .shutdown_timeout(30)
+        .bind(&bind)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {bind}: {e}")))?;
+    tracing::info!(%bind, workers, "yijian is serving");
+    server.run().await
+}

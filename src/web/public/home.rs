@@ -1,0 +1,61 @@
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db::{self, consultations::ConsultationSummary};
+use crate::i18n::Tr;
+use crate::web::AppState;
+use crate::web::errors::{AppError, internal};
+use crate::web::lang::Lang;
+
+pub struct Item {
+    pub slug: String,
+    pub title: String,
+    pub status_label: String,
+    pub window: String,
+    pub days_left: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Tr,
+    title: String,
+    open: Vec<Item>,
+    closed: Vec<Item>,
+}
+
+fn item(t: &Tr, c: ConsultationSummary, now: chrono::NaiveDateTime) -> Item {
+    let fmt = |d: chrono::NaiveDateTime| d.format("%Y-%m-%d").to_string();
+    let days_left = (c.status == "open").then(|| (c.closes_at - now).num_days().max(0));
+    Item {
+        window: t.tf(
+            "home.window",
+            &[("opens", &fmt(c.opens_at)), ("closes", &fmt(c.closes_at))],
+        ),
+        status_label: t.t(&format!("status.{}", c.status)),
+        slug: c.slug,
+        title: c.title,
+        days_left,
+    }
+}
+
+/// `GET /`: open consultations first, then the closed and published ones.
+pub async fn home(state: web::Data<AppState>, Lang(t): Lang) -> Result<HttpResponse, AppError> {
+    let rows = state
+        .with_conn(|conn| Ok(db::consultations::list_public(conn)?))
+        .await?;
+    let now = db::now();
+    let (open, closed): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .map(|c| item(&t, c, now))
+        .partition(|i| i.days_left.is_some());
+    let page = HomePage {
+        title: t.t("home.title"),
+        t,
+        open,
+        closed,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render().map_err(internal)?))
+}

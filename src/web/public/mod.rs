@@ -1,0 +1,4 @@
+//! Pages and endpoints for everyone, no account needed.
+
+pub mod health;
+pub mod home;

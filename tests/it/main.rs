@@ -1,0 +1,8 @@
+//! Integration tests: one binary, real databases (SQLite always, PostgreSQL when
+//! `YIJIAN_TEST_POSTGRES_URL` is set), the real application.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod database;
+mod support;
+mod web_basics;

@@ -1,0 +1,232 @@
+//! The test harness: a fresh database per test on every backend, and the real application.
+
+use std::rc::Rc;
+
+use actix_web::body::BoxBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test::{self, TestRequest};
+use actix_web::web;
+use futures_util::future::LocalBoxFuture;
+use yijian::config::{Config, Settings};
+use yijian::db::{Backend, Database, DbConnection};
+use yijian::web::{AppState, build_app};
+
+pub const PG_ENV: &str = "YIJIAN_TEST_POSTGRES_URL";
+
+/// A fresh, empty database that disappears with this value.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        Self {
+            url,
+            backend: Backend::Sqlite,
+            _dir: Some(dir),
+            pg: None,
+        }
+    }
+
+    /// A new database on the PostgreSQL server named by `YIJIAN_TEST_POSTGRES_URL`.
+    pub fn postgres(admin_url: &str) -> Self {
+        use diesel::{Connection, RunQueryDsl};
+        let name = format!("yijian_t_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = diesel::PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("{PG_ENV} is set but PostgreSQL cannot be reached: {e}"));
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create test database");
+        let mut url = url::Url::parse(admin_url).expect("YIJIAN_TEST_POSTGRES_URL is a URL");
+        url.set_path(&name);
+        Self {
+            url: url.to_string(),
+            backend: Backend::Postgres,
+            _dir: None,
+            pg: Some((admin_url.to_string(), name)),
+        }
+    }
+
+    /// SQLite always; PostgreSQL too when `YIJIAN_TEST_POSTGRES_URL` is set.
+    pub fn all() -> Vec<TestDb> {
+        let mut v = vec![TestDb::sqlite()];
+        if let Some(url) = pg_url() {
+            v.push(TestDb::postgres(&url));
+        }
+        v
+    }
+
+    pub fn connect(&self) -> Database {
+        Database::connect(&self.url, 4).expect("connect to test database")
+    }
+
+    pub fn connection(&self) -> DbConnection {
+        yijian::db::DbTarget::parse(&self.url)
+            .and_then(|t| t.establish())
+            .expect("connect to test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        use diesel::{Connection, RunQueryDsl};
+        if let Some((admin_url, name)) = &self.pg {
+            if let Ok(mut admin) = diesel::PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
+        }
+    }
+}
+
+pub fn pg_url() -> Option<String> {
+    std::env::var(PG_ENV).ok().filter(|s| !s.trim().is_empty())
+}
+
+type Call = Rc<
+    dyn Fn(
+        actix_http::Request,
+    ) -> LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>,
+>;
+
+/// The real application over a fresh, migrated database.
+pub struct TestApp {
+    pub db: Database,
+    pub backend: Backend,
+    #[allow(dead_code)]
+    pub config: Config,
+    call: Call,
+    // Dropped last: the pool must close before the database is dropped.
+    _data_dir: tempfile::TempDir,
+    #[allow(dead_code)]
+    pub test_db: TestDb,
+}
+
+/// A response, read whole.
+pub struct Resp {
+    pub status: u16,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn new(test_db: TestDb) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let config = Settings {
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: Some(test_db.url.clone()),
+            ..Settings::default()
+        }
+        .resolve()
+        .expect("config");
+        let db = test_db.connect();
+        db.migrate().expect("migrate");
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            config: std::sync::Arc::new(config.clone()),
+        });
+        let svc = Rc::new(test::init_service(build_app(state)).await);
+        let call: Call = Rc::new(move |req| {
+            let fut = svc.call(req);
+            Box::pin(async move { fut.await.map(|r| r.map_into_boxed_body()) })
+        });
+        Self {
+            backend: db.backend,
+            db,
+            config,
+            call,
+            _data_dir: data_dir,
+            test_db,
+        }
+    }
+
+    /// One app per backend under test.
+    pub async fn all() -> Vec<TestApp> {
+        let mut v = Vec::new();
+        for db in TestDb::all() {
+            v.push(TestApp::new(db).await);
+        }
+        v
+    }
+
+    pub async fn send(&self, req: TestRequest) -> Resp {
+        let res = (self.call)(req.to_request()).await;
+        let res = match res {
+            Ok(r) => r,
+            Err(e) => {
+                let r = e.error_response();
+                panic!("service error: {} {e}", r.status())
+            }
+        };
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = actix_web::body::to_bytes(res.into_body())
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_else(|_| panic!("reading the response body failed"));
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Resp {
+        self.send(
+            TestRequest::get()
+                .uri(path)
+                .insert_header(("Authorization", format!("Bearer {token}"))),
+        )
+        .await
+    }
+
+    pub fn conn(&self) -> yijian::db::PooledConn {
+        self.db.get().expect("connection")
+    }
+
+    /// Creates a user with this role (and unit for department users) and returns an API token.
+    pub fn user_with_token(
+        &self,
+        email: &str,
+        role: yijian::domain::Role,
+        unit: Option<&str>,
+    ) -> String {
+        let mut conn = self.conn();
+        let actor = yijian::app::Actor::cli();
+        yijian::app::users::create_user(
+            &mut conn,
+            yijian::app::users::CreateUser {
+                email: email.into(),
+                name: email.split('@').next().unwrap_or("u").into(),
+                role,
+                unit: unit.map(str::to_string),
+                password: Some("correct horse battery".into()),
+            },
+            &actor,
+        )
+        .expect("create user");
+        yijian::app::users::create_token(&mut conn, email, "test", &actor).expect("token")
+    }
+}
