@@ -27,6 +27,8 @@ pub struct Settings {
     pub workers: usize,
     /// `tracing` filter, e.g. `info` or `yijian=debug,info`.
     pub log: String,
+    /// The office's UTC offset, in which times are entered and shown.
+    pub timezone: String,
 }
 
 impl Default for Settings {
@@ -40,6 +42,7 @@ impl Default for Settings {
             pool_size: 16,
             workers: 0,
             log: "info".into(),
+            timezone: "+08:00".into(),
         }
     }
 }
@@ -71,6 +74,7 @@ pub struct Config {
     pub pool_size: u32,
     pub workers: usize,
     pub log: String,
+    pub timezone: chrono::FixedOffset,
 }
 
 impl std::fmt::Debug for Config {
@@ -141,7 +145,14 @@ impl Settings {
                 "YIJIAN_POOL_SIZE must be at least 1".into(),
             ));
         }
+        let timezone = crate::domain::time::parse_offset(&self.timezone).ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "YIJIAN_TIMEZONE {:?} is not a UTC offset such as +08:00",
+                self.timezone
+            ))
+        })?;
         Ok(Config {
+            timezone,
             bind: self.bind,
             data_dir: self.data_dir,
             database_url,

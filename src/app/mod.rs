@@ -1,11 +1,13 @@
 //! Use cases: each one function that validates, changes the database in one transaction and
 //! records what it did. The only layer that coordinates domain, db and mail.
 
+pub mod consultations;
 pub mod users;
 
 use std::collections::BTreeMap;
 
 use crate::db::DbError;
+use crate::domain::Role;
 
 /// Who is acting, for permissions and the audit log.
 #[derive(Debug, Clone)]
@@ -13,6 +15,9 @@ pub struct Actor {
     pub user_id: Option<String>,
     /// A user's email, or `cli` / `system` / `public`.
     pub label: String,
+    /// `None` for the public; the command line acts as an administrator.
+    pub role: Option<Role>,
+    pub unit_id: Option<String>,
     pub request_id: Option<String>,
 }
 
@@ -21,10 +26,58 @@ impl Actor {
         Self {
             user_id: None,
             label: "cli".into(),
+            role: Some(Role::Admin),
+            unit_id: None,
             request_id: None,
         }
     }
+
+    pub fn system() -> Self {
+        Self {
+            label: "system".into(),
+            ..Self::cli()
+        }
+    }
+
+    pub fn public(request_id: Option<String>) -> Self {
+        Self {
+            user_id: None,
+            label: "public".into(),
+            role: None,
+            unit_id: None,
+            request_id,
+        }
+    }
+
+    /// Refuses unless the actor has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<()> {
+        match self.role {
+            Some(r) if roles.contains(&r) => Ok(()),
+            _ => Err(Error::Forbidden),
+        }
+    }
+
+    /// An audit entry by this actor; fill in what happened.
+    pub fn audit<'a>(
+        &'a self,
+        action: &'a str,
+        entity_type: &'a str,
+        entity_id: &'a str,
+    ) -> crate::db::audit::AuditEntry<'a> {
+        crate::db::audit::AuditEntry {
+            actor_user_id: self.user_id.as_deref(),
+            actor_label: &self.label,
+            action,
+            entity_type,
+            entity_id,
+            request_id: self.request_id.as_deref(),
+            ..Default::default()
+        }
+    }
 }
+
+/// Staff who run consultations: drafting-office staff and administrators.
+pub const OFFICE: &[Role] = &[Role::Staff, Role::Admin];
 
 /// Why a use case refused or failed. Messages are locale keys; the web and CLI layers render them.
 #[derive(Debug, thiserror::Error)]

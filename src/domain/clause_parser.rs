@@ -211,7 +211,11 @@ impl ParsedDraft {
 
     /// All clauses in document order, each with its depth.
     pub fn flatten(&self) -> Vec<(usize, &ParsedClause)> {
-        fn walk<'a>(cs: &'a [ParsedClause], depth: usize, out: &mut Vec<(usize, &'a ParsedClause)>) {
+        fn walk<'a>(
+            cs: &'a [ParsedClause],
+            depth: usize,
+            out: &mut Vec<(usize, &'a ParsedClause)>,
+        ) {
             for c in cs {
                 out.push((depth, c));
                 walk(&c.children, depth + 1, out);
@@ -348,7 +352,7 @@ struct Line<'a> {
 }
 
 fn split_lines(input: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(input.bytes().filter(|&b| b == b'\n').count() + 1);
     let mut start = 0;
     for raw in input.split('\n') {
         let text = raw.trim_matches(is_space);
@@ -556,7 +560,21 @@ fn cjk_enum_marker(s: &str) -> Option<Marker<'_>> {
 fn is_unit_char(c: char) -> bool {
     matches!(
         c,
-        '万' | '亿' | '千' | '百' | '元' | '倍' | '个' | '年' | '月' | '日' | '米' | '吨' | '公' | '%' | '％' | '余'
+        '万' | '亿'
+            | '千'
+            | '百'
+            | '元'
+            | '倍'
+            | '个'
+            | '年'
+            | '月'
+            | '日'
+            | '米'
+            | '吨'
+            | '公'
+            | '%'
+            | '％'
+            | '余'
     )
 }
 
@@ -612,8 +630,7 @@ fn decimal_marker(s: &str) -> Option<Marker<'_>> {
         parts = parts.saturating_add(1);
         match s.get(pos..).and_then(first_char) {
             Some(c @ ('.' | '．'))
-                if s
-                    .get(pos + c.len_utf8()..)
+                if s.get(pos + c.len_utf8()..)
                     .and_then(first_char)
                     .is_some_and(|d| digit_value(d).is_some()) =>
             {
@@ -689,7 +706,8 @@ fn english_marker(s: &str) -> Option<Marker<'_>> {
         .take_while(|&c| is_space(c))
         .map(char::len_utf8)
         .sum();
-    if let Some(c @ ('.' | ':' | '-' | '–' | '—')) = after_num.get(sep_ws..).and_then(first_char) {
+    if let Some(c @ ('.' | ':' | '-' | '–' | '—')) = after_num.get(sep_ws..).and_then(first_char)
+    {
         end += sep_ws + c.len_utf8();
     }
     let (raw, rest) = split_at_checked(s, end)?;
@@ -768,7 +786,20 @@ fn digit_value(c: char) -> Option<u32> {
 fn is_cjk_digit(c: char) -> bool {
     matches!(
         c,
-        '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '两'
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '两'
     )
 }
 
@@ -1320,8 +1351,7 @@ fn is_date_line(t: &str) -> bool {
     }
     n <= 12
         && t.chars().any(|c| digit_value(c).is_some())
-        && t
-            .chars()
+        && t.chars()
             .all(|c| digit_value(c).is_some() || matches!(c, '-' | '.' | '/' | '．' | '／'))
 }
 
@@ -1332,7 +1362,8 @@ fn is_bracketed_line(t: &str) -> bool {
 fn is_doc_number(t: &str) -> bool {
     t.ends_with('号')
         && t.chars().any(|c| digit_value(c).is_some())
-        && t.chars().any(|c| matches!(c, '〔' | '[' | '［' | '【' | '(' | '（'))
+        && t.chars()
+            .any(|c| matches!(c, '〔' | '[' | '［' | '【' | '(' | '（'))
         && t.chars().count() <= 30
 }
 
@@ -1404,7 +1435,10 @@ fn compact(t: &str) -> String {
 
 fn is_member_header(t: &str) -> bool {
     let c = compact(t);
-    (c.ends_with("名单") || c.ends_with("名单如下") || c.ends_with("名单如下:") || c.ends_with("名单如下："))
+    (c.ends_with("名单")
+        || c.ends_with("名单如下")
+        || c.ends_with("名单如下:")
+        || c.ends_with("名单如下："))
         && !c.contains('。')
         && c.chars().count() <= 50
 }
@@ -1415,12 +1449,20 @@ fn is_trailer_start(t: &str) -> bool {
     if c.is_empty() {
         return false;
     }
-    const MEMBER: [&str; 7] = ["组长", "副组长", "成员", "组员", "召集人", "副召集人", "联络员"];
+    const MEMBER: [&str; 7] = [
+        "组长",
+        "副组长",
+        "成员",
+        "组员",
+        "召集人",
+        "副召集人",
+        "联络员",
+    ];
     for m in MEMBER {
-        if let Some(after) = c.strip_prefix(m) {
-            if after.starts_with(':') || after.starts_with('：') {
-                return true;
-            }
+        if c.strip_prefix(m)
+            .is_some_and(|after| after.starts_with([':', '：']))
+        {
+            return true;
         }
     }
     if is_member_header(t) {
@@ -1464,7 +1506,7 @@ fn is_trailer_start(t: &str) -> bool {
     if let Some(after) = c.strip_prefix("附件") {
         match first_char(after) {
             None => return true,
-            Some(ch) if matches!(ch, ':' | '：' | '.' | '、') => return true,
+            Some(':' | '：' | '.' | '、') => return true,
             Some(ch) if digit_value(ch).is_some() || is_cjk_digit(ch) => return true,
             _ => {}
         }
@@ -1519,7 +1561,10 @@ fn parse_unnumbered(input: &str, lines: &[Line<'_>]) -> ParsedDraft {
         }
     }
     let content = lines.get(first..end).unwrap_or(&[]);
-    let last_nonblank = content.iter().rposition(|l| !l.text.is_empty()).unwrap_or(0);
+    let last_nonblank = content
+        .iter()
+        .rposition(|l| !l.text.is_empty())
+        .unwrap_or(0);
     let has_blank = content
         .iter()
         .take(last_nonblank)
@@ -1845,7 +1890,11 @@ mod tests {
 
     fn assert_lossless(input: &str) {
         let d = parse_draft(input);
-        assert_eq!(strip(&d.reassemble()), strip(input), "lost text for {input:?}");
+        assert_eq!(
+            strip(&d.reassemble()),
+            strip(input),
+            "lost text for {input:?}"
+        );
     }
 
     /// Label and heading of each clause in `cs`.
@@ -1895,10 +1944,22 @@ mod tests {
         assert_eq!(
             heads(&d.clauses[1].children),
             vec![
-                ("(一)", Some("加强政策和机制创新,营造有利于人工智能发展的良好生态")),
-                ("(二)", Some("强化技术研发和创新应用,促进人工智能与经济社会发展深度融合")),
-                ("(三)", Some("加强产业空间布局统筹,推动人工智能产业集聚发展")),
-                ("(四)", Some("充分发挥武汉科教优势,为人工智能产业发展提供坚实的人才保障")),
+                (
+                    "(一)",
+                    Some("加强政策和机制创新,营造有利于人工智能发展的良好生态")
+                ),
+                (
+                    "(二)",
+                    Some("强化技术研发和创新应用,促进人工智能与经济社会发展深度融合")
+                ),
+                (
+                    "(三)",
+                    Some("加强产业空间布局统筹,推动人工智能产业集聚发展")
+                ),
+                (
+                    "(四)",
+                    Some("充分发挥武汉科教优势,为人工智能产业发展提供坚实的人才保障")
+                ),
             ]
         );
         assert_eq!(
@@ -1934,13 +1995,20 @@ mod tests {
             ]
         );
         let goal = &d.clauses[0].children[0];
-        assert!(goal.text.starts_with("聚焦人工智能“硬件、算法、数据”等关键领域"));
+        assert!(
+            goal.text
+                .starts_with("聚焦人工智能“硬件、算法、数据”等关键领域")
+        );
         assert!(goal.children.is_empty());
         assert_eq!(d.clauses[0].text, "");
         let item = &d.clauses[1].children[0].children[0];
         assert!(item.text.starts_with("成立市人工智能发展工作领导小组"));
         let item4 = &d.clauses[1].children[0].children[3];
-        assert!(item4.text.starts_with("加快出台本市公共数据开放管理办法,实现"));
+        assert!(
+            item4
+                .text
+                .starts_with("加快出台本市公共数据开放管理办法,实现")
+        );
         // Notes stay in the text as written.
         assert!(item.text.contains("(责任单位:市科技局)进一步摸清"));
     }
@@ -1954,7 +2022,10 @@ mod tests {
             duty_units(&tasks[0].children[0]),
             vec![
                 (vec![], units(&["市科技局"])),
-                (units(&["市经济和信息化局"]), units(&["市发展改革委", "市科技局"])),
+                (
+                    units(&["市经济和信息化局"]),
+                    units(&["市发展改革委", "市科技局"])
+                ),
             ]
         );
         // 二、(一)2.: three notes, one per sentence group.
@@ -1966,11 +2037,18 @@ mod tests {
                     units(&["市经济和信息化局"]),
                     units(&["市财政局", "各区人民政府〈含开发区管委会,下同〉"])
                 ),
-                (units(&["市科技局"]), units(&["市发展改革委", "市经济和信息化局"])),
+                (
+                    units(&["市科技局"]),
+                    units(&["市发展改革委", "市经济和信息化局"])
+                ),
                 (units(&["市地方金融工作局"]), units(&["各区人民政府"])),
             ]
         );
-        assert!(item.duties[0].applies_to.starts_with("加大支持人工智能产品及服务"));
+        assert!(
+            item.duties[0]
+                .applies_to
+                .starts_with("加大支持人工智能产品及服务")
+        );
         assert!(item.duties[0].applies_to.ends_with("拓展市场资源。"));
         assert!(item.duties[1].applies_to.starts_with("引导在汉大型企业"));
         assert_eq!(
@@ -1987,7 +2065,10 @@ mod tests {
             duty_units(&tasks[1].children[0]),
             vec![
                 (vec![], units(&["市科技局"])),
-                (units(&["市地方金融工作局"]), units(&["市国资委", "市财政局"])),
+                (
+                    units(&["市地方金融工作局"]),
+                    units(&["市国资委", "市财政局"])
+                ),
                 (
                     units(&["市经济和信息化局"]),
                     units(&[
@@ -2030,18 +2111,27 @@ mod tests {
     #[test]
     fn seed_000_front_matter_and_trailer() {
         let d = parse_draft(SEED_000);
-        assert_eq!(d.title.as_deref(), Some("市政协第十三届五次会议1号建议案办理工作方案"));
+        assert_eq!(
+            d.title.as_deref(),
+            Some("市政协第十三届五次会议1号建议案办理工作方案")
+        );
         assert!(d.front_matter.starts_with("市人民政府办公厅关于印发"));
         assert!(d.front_matter.contains("各区人民政府,市人民政府各部门:"));
         assert!(d.front_matter.ends_with("结合工作实际,特制订本方案。"));
-        assert!(d.trailer.starts_with("市政协第十三届五次会议1号建议案办理工作领导小组组成人员名单"));
+        assert!(
+            d.trailer
+                .starts_with("市政协第十三届五次会议1号建议案办理工作领导小组组成人员名单")
+        );
         assert!(d.trailer.contains("胡亚波"));
         assert!(d.trailer.contains("舒贵传"));
         assert!(d.trailer.ends_with("武汉市人民政府微信公众号"));
         let last = &d.clauses[3].children[2];
         assert!(last.text.ends_with("接受群众监督。"));
         for (_, c) in d.flatten() {
-            assert!(!c.text.contains("胡亚波") && !c.text.contains("扫一扫"), "{c:?}");
+            assert!(
+                !c.text.contains("胡亚波") && !c.text.contains("扫一扫"),
+                "{c:?}"
+            );
         }
     }
 
@@ -2062,7 +2152,11 @@ mod tests {
             ]
         );
         assert!(d.clauses[0].children.is_empty());
-        assert!(d.clauses[0].text.starts_with("坚持以习近平新时代中国特色社会主义思想为指导"));
+        assert!(
+            d.clauses[0]
+                .text
+                .starts_with("坚持以习近平新时代中国特色社会主义思想为指导")
+        );
         assert_eq!(
             heads(&d.clauses[1].children),
             vec![
@@ -2114,11 +2208,17 @@ mod tests {
         );
         assert_eq!(
             duty_units(&tasks[0].children[1]),
-            vec![(units(&["市科技局", "市发改委", "市经信局"]), units(&["各区人民政府"]))]
+            vec![(
+                units(&["市科技局", "市发改委", "市经信局"]),
+                units(&["各区人民政府"])
+            )]
         );
         assert_eq!(
             duty_units(&tasks[1].children[1]),
-            vec![(units(&["市科技局"]), units(&["市市场监管局", "各区人民政府"]))]
+            vec![(
+                units(&["市科技局"]),
+                units(&["市市场监管局", "各区人民政府"])
+            )]
         );
         assert_eq!(
             duty_units(&tasks[2].children[2]),
@@ -2131,14 +2231,26 @@ mod tests {
             duty_units(&tasks[3].children[2]),
             vec![(
                 units(&["市发改委"]),
-                units(&["市经信局", "市科技局", "市商务局", "市市场监管局", "各区人民政府"])
+                units(&[
+                    "市经信局",
+                    "市科技局",
+                    "市商务局",
+                    "市市场监管局",
+                    "各区人民政府"
+                ])
             )]
         );
         assert_eq!(
             duty_units(&tasks[4].children[0]),
             vec![(
                 units(&["市人才工作局"]),
-                units(&["市人社局", "市科技局", "市市场监管局", "市教育局", "各区人民政府"])
+                units(&[
+                    "市人社局",
+                    "市科技局",
+                    "市市场监管局",
+                    "市教育局",
+                    "各区人民政府"
+                ])
             )]
         );
     }
@@ -2147,7 +2259,10 @@ mod tests {
     fn seed_003_title_and_trailer() {
         let d = parse_draft(SEED_003);
         // The title runs over two lines.
-        assert_eq!(d.title.as_deref(), Some("市政协十四届二次会议1号建议案办理工作方案"));
+        assert_eq!(
+            d.title.as_deref(),
+            Some("市政协十四届二次会议1号建议案办理工作方案")
+        );
         assert!(d.front_matter.starts_with("各区人民政府,市人民政府各部门:"));
         // So does the member-list heading: both lines belong to the trailer.
         assert!(d.trailer.starts_with("市政协第十四届二次会议1号建议案"));
@@ -2183,7 +2298,11 @@ mod tests {
                 ("(三)", Some("行动目标")),
             ]
         );
-        assert!(d.clauses[0].children[0].text.starts_with("全面落实习近平总书记"));
+        assert!(
+            d.clauses[0].children[0]
+                .text
+                .starts_with("全面落实习近平总书记")
+        );
         assert_eq!(
             heads(&d.clauses[0].children[1].children),
             vec![
@@ -2238,12 +2357,19 @@ mod tests {
                 vec!["12."],
             ]
         );
-        assert!(d.clauses[2].text.starts_with("全面落实建设国家自主创新示范区"));
+        assert!(
+            d.clauses[2]
+                .text
+                .starts_with("全面落实建设国家自主创新示范区")
+        );
 
         let tasks = &d.clauses[1].children;
         assert_eq!(
             duty_units(&tasks[0].children[0]),
-            vec![(vec![], units(&["市科技局", "经济和信息化委", "各区、县(市)政府"]))]
+            vec![(
+                vec![],
+                units(&["市科技局", "经济和信息化委", "各区、县(市)政府"])
+            )]
         );
         assert_eq!(
             duty_units(&tasks[0].children[2]),
@@ -2255,12 +2381,20 @@ mod tests {
         // 7.: the note stands on the line after its item.
         let seven = &tasks[2].children[0];
         assert_eq!(seven.label, "7.");
-        assert!(seven.text.ends_with("产业集群。\n[责任部门:市经济和信息化委、发展改革委]"));
+        assert!(
+            seven
+                .text
+                .ends_with("产业集群。\n[责任部门:市经济和信息化委、发展改革委]")
+        );
         assert_eq!(
             duty_units(seven),
             vec![(vec![], units(&["市经济和信息化委", "发展改革委"]))]
         );
-        assert!(seven.duties[0].applies_to.ends_with("打造具有国际竞争力的产业集群。"));
+        assert!(
+            seven.duties[0]
+                .applies_to
+                .ends_with("打造具有国际竞争力的产业集群。")
+        );
         assert_eq!(
             duty_units(&tasks[3].children[0]),
             vec![(vec![], units(&["市大数据局", "经济和信息化委", "信息中心"]))]
@@ -2288,7 +2422,10 @@ mod tests {
         assert!(d.front_matter.ends_with("结合我市实际,制定本计划。"));
         assert!(d.trailer.starts_with("文件链接:"));
         assert!(d.trailer.contains("扫描二维码 关注我们"));
-        assert!(d.trailer.contains("本文链接://www.0798ci.com/rule/73866.html"));
+        assert!(
+            d.trailer
+                .contains("本文链接://www.0798ci.com/rule/73866.html")
+        );
         assert!(d.trailer.ends_with("本文关键词: 沈阳市"));
         let last = &d.clauses[3].children[3];
         assert!(last.text.ends_with("[责任部门:市科技局]"));
@@ -2331,10 +2468,17 @@ mod tests {
         assert!(principles.text.starts_with("一是突出双区联动。"));
         assert!(principles.text.contains("\n二是突出产业导向。"));
         assert!(principles.text.contains("\n三是突出应用先导。"));
-        assert_eq!(d.clauses[2].text, "《方案》总共分为总体要求、主要任务和保障措施三个部分。");
+        assert_eq!(
+            d.clauses[2].text,
+            "《方案》总共分为总体要求、主要任务和保障措施三个部分。"
+        );
         let tasks = &d.clauses[2].children[1];
         assert!(tasks.children.is_empty());
-        assert!(tasks.text.starts_with("《方案》提出了6个计划和20项具体工作任务。\n一是"));
+        assert!(
+            tasks
+                .text
+                .starts_with("《方案》提出了6个计划和20项具体工作任务。\n一是")
+        );
         assert!(tasks.text.contains("\n六是实施人工智能生态营造计划。"));
         assert!(d.clauses[2].children[2].text.ends_with("四是持续宣传推广。强化对全市人工智能的宣传推广力度,策划举办国际国内人工智能领域各类重大活动。"));
         assert!(d.flatten().iter().all(|(_, c)| c.duties.is_empty()));
@@ -2364,10 +2508,16 @@ mod tests {
             k.sort();
             k
         };
-        assert_eq!(keys(&v), vec!["clauses", "front_matter", "title", "trailer"]);
+        assert_eq!(
+            keys(&v),
+            vec!["clauses", "front_matter", "title", "trailer"]
+        );
         assert_eq!(v["title"], "市政协第十三届五次会议1号建议案办理工作方案");
         let clause = &v["clauses"][1];
-        assert_eq!(keys(clause), vec!["children", "duties", "heading", "label", "text"]);
+        assert_eq!(
+            keys(clause),
+            vec!["children", "duties", "heading", "label", "text"]
+        );
         assert_eq!(clause["label"], "二、");
         assert_eq!(clause["heading"], "工作任务");
         let item = &clause["children"][0]["children"][0];
@@ -2431,18 +2581,37 @@ mod tests {
         assert_eq!(d.counts_by_depth(), vec![3, 5, 3, 2]);
         assert_eq!(
             heads(&d.clauses),
-            vec![("第一章", Some("总则")), ("第二章", Some("管理")), ("第三章", Some("附则"))]
+            vec![
+                ("第一章", Some("总则")),
+                ("第二章", Some("管理")),
+                ("第三章", Some("附则"))
+            ]
         );
         let ch1 = &d.clauses[0];
-        assert_eq!(heads(&ch1.children), vec![("第一条", Some("立法目的")), ("第二条", None)]);
-        assert_eq!(ch1.children[0].text, "为了规范示例活动，保护当事人合法权益，制定本法。");
+        assert_eq!(
+            heads(&ch1.children),
+            vec![("第一条", Some("立法目的")), ("第二条", None)]
+        );
+        assert_eq!(
+            ch1.children[0].text,
+            "为了规范示例活动，保护当事人合法权益，制定本法。"
+        );
         assert_eq!(ch1.children[0].raw_heading, "(立法目的)");
-        assert_eq!(ch1.children[1].text, "本法适用于中华人民共和国境内的示例活动。");
+        assert_eq!(
+            ch1.children[1].text,
+            "本法适用于中华人民共和国境内的示例活动。"
+        );
         // Sections only appear in chapter 2; articles still nest under them.
         let ch2 = &d.clauses[1];
-        assert_eq!(heads(&ch2.children), vec![("第一节", Some("一般规定")), ("第二节", Some("监督"))]);
+        assert_eq!(
+            heads(&ch2.children),
+            vec![("第一节", Some("一般规定")), ("第二节", Some("监督"))]
+        );
         let s1 = &ch2.children[0];
-        assert_eq!(heads(&s1.children), vec![("第三条", Some("主管部门")), ("第四条", None)]);
+        assert_eq!(
+            heads(&s1.children),
+            vec![("第三条", Some("主管部门")), ("第四条", None)]
+        );
         assert_eq!(
             s1.children[0].text,
             "国务院示例主管部门负责全国示例工作。\n县级以上地方人民政府示例主管部门负责本行政区域内的示例工作。"
@@ -2464,15 +2633,26 @@ mod tests {
             heads(&d.clauses[0].children),
             vec![("第一條", Some("立法目的")), ("第二條", Some("適用範圍"))]
         );
-        assert_eq!(d.clauses[0].children[0].text, "為規範示例活動，特制定本法。");
+        assert_eq!(
+            d.clauses[0].children[0].text,
+            "為規範示例活動，特制定本法。"
+        );
         assert_eq!(d.clauses[0].children[0].family, Family::Tiao);
         assert_eq!(d.clauses[0].family, Family::Zhang);
         assert_lossless(trad);
 
         // Chapters that appear after articles still contain them.
-        let odd = "第一条 甲。\n第一编 总则\n第一章 一般规定\n第二条 乙。\n第二编 分则\n第三条 丙。";
+        let odd =
+            "第一条 甲。\n第一编 总则\n第一章 一般规定\n第二条 乙。\n第二编 分则\n第三条 丙。";
         let d = parse_draft(odd);
-        assert_eq!(heads(&d.clauses), vec![("第一条", None), ("第一编", Some("总则")), ("第二编", Some("分则"))]);
+        assert_eq!(
+            heads(&d.clauses),
+            vec![
+                ("第一条", None),
+                ("第一编", Some("总则")),
+                ("第二编", Some("分则"))
+            ]
+        );
         assert_eq!(d.counts_by_depth(), vec![3, 2, 1]);
         assert_eq!(d.clauses[2].children[0].label, "第三条");
     }
@@ -2491,22 +2671,40 @@ mod tests {
         assert_eq!(d.counts_by_depth(), vec![2, 4, 4, 2]);
         assert_eq!(
             heads(&d.clauses),
-            vec![("Chapter 1", Some("General Provisions")), ("CHAPTER II", Some("PRINCIPLES"))]
+            vec![
+                ("Chapter 1", Some("General Provisions")),
+                ("CHAPTER II", Some("PRINCIPLES"))
+            ]
         );
         let ch1 = &d.clauses[0];
         assert_eq!(
             heads(&ch1.children),
-            vec![("Article 1", Some("Scope")), ("Article 2", Some("Definitions"))]
+            vec![
+                ("Article 1", Some("Scope")),
+                ("Article 2", Some("Definitions"))
+            ]
         );
         assert_eq!(ch1.children[0].raw_label, "Article 1.");
-        assert_eq!(ch1.children[0].text, "This Act applies to the processing of personal data.");
+        assert_eq!(
+            ch1.children[0].text,
+            "This Act applies to the processing of personal data."
+        );
         assert_eq!(ch1.children[1].text, "For the purposes of this Act:");
-        assert_eq!(heads(&ch1.children[1].children), vec![("(a)", None), ("(b)", None)]);
-        assert_eq!(ch1.children[1].children[0].text, "\"data\" means any information;");
+        assert_eq!(
+            heads(&ch1.children[1].children),
+            vec![("(a)", None), ("(b)", None)]
+        );
+        assert_eq!(
+            ch1.children[1].children[0].text,
+            "\"data\" means any information;"
+        );
         let ch2 = &d.clauses[1];
         assert_eq!(
             heads(&ch2.children),
-            vec![("Section 1", Some("Lawfulness")), ("Section 2", Some("Transparency"))]
+            vec![
+                ("Section 1", Some("Lawfulness")),
+                ("Section 2", Some("Transparency"))
+            ]
         );
         let s1 = &ch2.children[0];
         assert_eq!(heads(&s1.children), vec![("1.", None), ("2.", None)]);
@@ -2515,7 +2713,10 @@ mod tests {
             heads(&s1.children[0].children),
             vec![("1.1", Some("Consent")), ("1.2", Some("Contract"))]
         );
-        assert_eq!(s1.children[0].children[0].text, "Consent must be freely given.");
+        assert_eq!(
+            s1.children[0].children[0].text,
+            "Consent must be freely given."
+        );
         assert_eq!(s1.children[0].children[0].family, Family::Decimal(2));
         assert_lossless(doc);
 
@@ -2536,7 +2737,10 @@ mod tests {
             vec![("##", Some("一、总体要求")), ("##", Some("二、保障措施"))]
         );
         assert_eq!(d.clauses[0].children[0].text, "内容甲。");
-        assert_eq!(heads(&d.clauses[0].children[0].children), vec![("###", Some("细则"))]);
+        assert_eq!(
+            heads(&d.clauses[0].children[0].children),
+            vec![("###", Some("细则"))]
+        );
         assert_eq!(d.clauses[0].children[1].text, "- 列表项\n#标签不是标题");
         assert_eq!(d.clauses[0].family, Family::Markdown(1));
         assert_lossless(doc);
@@ -2544,7 +2748,10 @@ mod tests {
         // A deeper heading first, then a shallower one: depth follows the #s.
         let d = parse_draft("# A\n### B\n## C\n### D\n");
         assert_eq!(d.counts_by_depth(), vec![1, 2, 1]);
-        assert_eq!(heads(&d.clauses[0].children), vec![("###", Some("B")), ("##", Some("C"))]);
+        assert_eq!(
+            heads(&d.clauses[0].children),
+            vec![("###", Some("B")), ("##", Some("C"))]
+        );
     }
 
     #[test]
@@ -2552,7 +2759,10 @@ mod tests {
         let doc = "一、主要目标\n①到2025年，建成示范区。\n②到2030年，全面建成。\n二、保障措施\n③ 不在开头的①不是编号。";
         let d = parse_draft(doc);
         assert_eq!(d.counts_by_depth(), vec![2, 3]);
-        assert_eq!(heads(&d.clauses[0].children), vec![("①", None), ("②", None)]);
+        assert_eq!(
+            heads(&d.clauses[0].children),
+            vec![("①", None), ("②", None)]
+        );
         assert_eq!(d.clauses[0].children[0].text, "到2025年，建成示范区。");
         assert_eq!(d.clauses[1].children[0].text, "不在开头的①不是编号。");
         assert_eq!(d.clauses[1].children[0].family, Family::Circled);
@@ -2576,7 +2786,11 @@ mod tests {
         // Labels take the form the document uses most; ties go to the first.
         assert_eq!(
             heads(&d.clauses[0].children),
-            vec![("(一)", Some("优化流程")), ("(二)", Some("加强监督")), ("(三)", Some("强化保障"))]
+            vec![
+                ("(一)", Some("优化流程")),
+                ("(二)", Some("加强监督")),
+                ("(三)", Some("强化保障"))
+            ]
         );
         assert_eq!(d.clauses[0].children[0].raw_label, "（一）");
         let supervise = &d.clauses[0].children[1];
@@ -2589,7 +2803,10 @@ mod tests {
             ]
         );
         assert_eq!(supervise.children[1].raw_label, "2．");
-        assert_eq!(supervise.children[0].text, "减少审批环节。（责任单位：市政务服务局）");
+        assert_eq!(
+            supervise.children[0].text,
+            "减少审批环节。（责任单位：市政务服务局）"
+        );
         assert_eq!(
             duty_units(&supervise.children[0]),
             vec![(vec![], units(&["市政务服务局"]))]
@@ -2598,7 +2815,10 @@ mod tests {
             duty_units(&supervise.children[1]),
             vec![(vec![], units(&["甲局", "乙局", "丙委"]))]
         );
-        assert_eq!(supervise.children[1].duties[0].raw, "【责任部门：甲局、乙局，丙委】");
+        assert_eq!(
+            supervise.children[1].duties[0].raw,
+            "【责任部门：甲局、乙局，丙委】"
+        );
         assert_eq!(
             heads(&supervise.children[2].children),
             vec![("（1）", None), ("（2）", None)]
@@ -2610,14 +2830,21 @@ mod tests {
             duty_units(support),
             vec![(units(&["区政务服务局"]), units(&["区发改局", "区审改办"]))]
         );
-        assert_eq!(heads(&d.clauses), vec![("一、", Some("提高服务水平")), ("二、", Some("其他"))]);
+        assert_eq!(
+            heads(&d.clauses),
+            vec![("一、", Some("提高服务水平")), ("二、", Some("其他"))]
+        );
         assert_lossless(doc);
 
         // Full-width numbering with the majority full-width.
         let d = parse_draft("（一）甲\n（二）乙\n(三)丙\n１．丁\n");
         assert_eq!(
             heads(&d.clauses),
-            vec![("（一）", Some("甲")), ("（二）", Some("乙")), ("（三）", Some("丙"))]
+            vec![
+                ("（一）", Some("甲")),
+                ("（二）", Some("乙")),
+                ("（三）", Some("丙"))
+            ]
         );
         assert_eq!(d.clauses[2].children[0].label, "１．");
     }
@@ -2626,7 +2853,10 @@ mod tests {
     fn duty_note_parsing() {
         assert_eq!(
             parse_note("牵头单位:A、B;责任单位:C,各区人民政府〈含开发区管委会,下同〉"),
-            Some((units(&["A", "B"]), units(&["C", "各区人民政府〈含开发区管委会,下同〉"])))
+            Some((
+                units(&["A", "B"]),
+                units(&["C", "各区人民政府〈含开发区管委会,下同〉"])
+            ))
         );
         assert_eq!(
             parse_note("牵头单位：市科技局；配合单位：市财政局"),
@@ -2640,7 +2870,10 @@ mod tests {
             split_units("市科技局、经济和信息化委,各区、县(市)政府"),
             units(&["市科技局", "经济和信息化委", "各区、县(市)政府"])
         );
-        assert_eq!(split_units("东湖高新区、长江新区"), units(&["东湖高新区", "长江新区"]));
+        assert_eq!(
+            split_units("东湖高新区、长江新区"),
+            units(&["东湖高新区", "长江新区"])
+        );
         for not_duty in [
             "以下简称领导小组,具体组成人员名单附后",
             "2021年3月底之前",
@@ -2652,7 +2885,8 @@ mod tests {
             assert_eq!(parse_note(not_duty), None, "{not_duty}");
         }
         // Several notes in one clause, each with the sentences before it.
-        let duties = extract_duties("甲事项。(责任单位:A)乙事项。丙事项。(牵头单位:B;责任单位:C、D)");
+        let duties =
+            extract_duties("甲事项。(责任单位:A)乙事项。丙事项。(牵头单位:B;责任单位:C、D)");
         assert_eq!(duties.len(), 2);
         assert_eq!(duties[0].applies_to, "甲事项。");
         assert_eq!(duties[1].applies_to, "乙事项。丙事项。");
@@ -2720,9 +2954,18 @@ mod tests {
         let d = parse_draft(doc);
         assert_eq!(d.counts_by_depth(), vec![3, 4, 2, 1]);
         let second = &d.clauses[1];
-        assert_eq!(heads(&second.children), vec![("1.", Some("戊")), ("（一）", Some("己"))]);
-        assert_eq!(heads(&second.children[1].children), vec![("1.", Some("庚"))]);
-        assert_eq!(heads(&second.children[1].children[0].children), vec![("(1)", Some("辛"))]);
+        assert_eq!(
+            heads(&second.children),
+            vec![("1.", Some("戊")), ("（一）", Some("己"))]
+        );
+        assert_eq!(
+            heads(&second.children[1].children),
+            vec![("1.", Some("庚"))]
+        );
+        assert_eq!(
+            heads(&second.children[1].children[0].children),
+            vec![("(1)", Some("辛"))]
+        );
         // A family seen deeper before attaches directly when nothing is between.
         assert_eq!(heads(&d.clauses[2].children), vec![("(1)", Some("癸"))]);
 
@@ -2787,7 +3030,18 @@ mod tests {
         assert_lossless(&big);
 
         // Pathological inputs stay linear.
-        for unit in ["(", "((牵头", "(牵头单位:a", "第", "一", "1", "#", "（一", "1.1.", "Chapter "] {
+        for unit in [
+            "(",
+            "((牵头",
+            "(牵头单位:a",
+            "第",
+            "一",
+            "1",
+            "#",
+            "（一",
+            "1.1.",
+            "Chapter ",
+        ] {
             let s = unit.repeat(1_000_000 / unit.len());
             let t = std::time::Instant::now();
             let _ = parse_draft(&s);
@@ -2798,13 +3052,84 @@ mod tests {
     }
 
     const FRAGMENTS: &[&str] = &[
-        "\n", "\n\n", " ", "\u{3000}", "\t", "一、", "二、", "(一)", "（二）", "(三）", "1.", "2、", "3．",
-        "1.1", "1.2.3 ", "(1)", "（2）", "①", "②", "第一条", "第二條", "第三章", "第一节", "第二编", "# ",
-        "## ", "Chapter 1", "Article 2.", "Section III", "(a)", "(以下简称", "（2023-2025年）", "(牵头单位:",
-        "（责任单位：", "[责任部门:", "【", "】", "〈", "〉", "(", ")", "（", "）", "[", "]", "、", ",", "，",
-        ";", "；", ":", "：", "。", ".", "牵头", "配合", "组  长:", "成员：", "名单", "扫一扫", "附件",
-        "http://x.cn", "市科技局", "各区", "县(市)政府", "2021年3月16日", "\u{feff}", "\r\n", "经(jīng)济",
-        "是", "为", "?", "工作目标", "Scope. ", "#", "第", "條", "〔2018〕",
+        "\n",
+        "\n\n",
+        " ",
+        "\u{3000}",
+        "\t",
+        "一、",
+        "二、",
+        "(一)",
+        "（二）",
+        "(三）",
+        "1.",
+        "2、",
+        "3．",
+        "1.1",
+        "1.2.3 ",
+        "(1)",
+        "（2）",
+        "①",
+        "②",
+        "第一条",
+        "第二條",
+        "第三章",
+        "第一节",
+        "第二编",
+        "# ",
+        "## ",
+        "Chapter 1",
+        "Article 2.",
+        "Section III",
+        "(a)",
+        "(以下简称",
+        "（2023-2025年）",
+        "(牵头单位:",
+        "（责任单位：",
+        "[责任部门:",
+        "【",
+        "】",
+        "〈",
+        "〉",
+        "(",
+        ")",
+        "（",
+        "）",
+        "[",
+        "]",
+        "、",
+        ",",
+        "，",
+        ";",
+        "；",
+        ":",
+        "：",
+        "。",
+        ".",
+        "牵头",
+        "配合",
+        "组  长:",
+        "成员：",
+        "名单",
+        "扫一扫",
+        "附件",
+        "http://x.cn",
+        "市科技局",
+        "各区",
+        "县(市)政府",
+        "2021年3月16日",
+        "\u{feff}",
+        "\r\n",
+        "经(jīng)济",
+        "是",
+        "为",
+        "?",
+        "工作目标",
+        "Scope. ",
+        "#",
+        "第",
+        "條",
+        "〔2018〕",
     ];
 
     fn fragment() -> impl Strategy<Value = String> {

@@ -1,8 +1,10 @@
 //! Pure logic, no I/O: vocabulary types, state machines, parsers, the report model.
 
-// pub mod clause_parser;
+pub mod clause_parser;
+pub mod consultation;
 pub mod password;
 pub mod role;
+pub mod time;
 pub mod token;
 
 pub use role::Role;

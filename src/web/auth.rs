@@ -45,6 +45,8 @@ impl AuthUser {
         Actor {
             user_id: Some(self.user.id.clone()),
             label: self.user.email.clone(),
+            role: Some(self.role),
+            unit_id: self.user.unit_id.clone(),
             request_id: self.request_id.clone(),
         }
     }

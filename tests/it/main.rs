@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod consultations;
 mod database;
 mod support;
 mod web_basics;

@@ -230,3 +230,39 @@ impl TestApp {
         yijian::app::users::create_token(&mut conn, email, "test", &actor).expect("token")
     }
 }
+
+impl TestApp {
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> Resp {
+        let mut req = TestRequest::post().uri(path).set_json(body);
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        self.send(req).await
+    }
+
+    /// Creates a consultation through the API, open from yesterday for `days` days.
+    pub async fn consultation(&self, staff_token: &str, days: i64) -> serde_json::Value {
+        let opens = chrono::Utc::now() - chrono::Duration::days(1);
+        let closes = opens + chrono::Duration::days(days);
+        let r = self
+            .post_json(
+                "/api/v1/consultations",
+                Some(staff_token),
+                serde_json::json!({
+                    "title": "关于《武汉建设国家人工智能创新应用先导区实施方案》公开征求意见",
+                    "draft_title": "武汉建设国家人工智能创新应用先导区实施方案(2023-2025年)(征求意见稿)",
+                    "opens_at": opens.to_rfc3339(),
+                    "closes_at": closes.to_rfc3339(),
+                    "short_window_reason": if days < 30 { Some("时间紧迫") } else { None },
+                }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        r.json()
+    }
+}

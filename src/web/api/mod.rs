@@ -1,12 +1,24 @@
 //! The JSON API under `/api/v1`.
 
+pub mod consultations;
+
 use actix_web::{HttpResponse, web};
 
 use super::auth::AuthUser;
 use super::errors::AppError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me", web::get().to(me));
+    cfg.route("/me", web::get().to(me))
+        .route("/consultations", web::post().to(consultations::create))
+        .route("/consultations/{id}", web::get().to(consultations::show))
+        .route(
+            "/consultations/{id}/open",
+            web::post().to(consultations::open),
+        )
+        .route(
+            "/consultations/{id}/close",
+            web::post().to(consultations::close),
+        );
 }
 
 /// `GET /api/v1/me`: who the caller is.

@@ -1,0 +1,207 @@
+//! Creating consultations and moving them through their lifecycle.
+
+use std::collections::BTreeMap;
+
+use chrono::FixedOffset;
+use diesel::Connection;
+use serde_json::json;
+
+use super::{Actor, Error, OFFICE, Result};
+use crate::db::{self, DbConnection, audit, consultations::Consultation};
+use crate::domain::consultation::{self as rules, Status};
+use crate::domain::time::parse_datetime;
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CreateConsultation {
+    pub title: String,
+    pub draft_title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub contact: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub short_window_reason: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub require_name: bool,
+}
+
+fn trimmed(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    input: CreateConsultation,
+    tz: FixedOffset,
+    actor: &Actor,
+) -> Result<Consultation> {
+    actor.require(OFFICE)?;
+    let mut errors = BTreeMap::new();
+    let title = input.title.trim();
+    let draft_title = input.draft_title.trim();
+    if title.is_empty() || title.chars().count() > 300 {
+        errors.insert("title".into(), "consultation.error.title".into());
+    }
+    if draft_title.is_empty() || draft_title.chars().count() > 300 {
+        errors.insert(
+            "draft_title".into(),
+            "consultation.error.draft_title".into(),
+        );
+    }
+    if input.description.chars().count() > 20_000 {
+        errors.insert(
+            "description".into(),
+            "consultation.error.description".into(),
+        );
+    }
+    if input.contact.chars().count() > 1_000 {
+        errors.insert("contact".into(), "consultation.error.contact".into());
+    }
+    let opens = parse_datetime(&input.opens_at, tz);
+    let closes = parse_datetime(&input.closes_at, tz);
+    if opens.is_none() {
+        errors.insert("opens_at".into(), "consultation.error.datetime".into());
+    }
+    if closes.is_none() {
+        errors.insert("closes_at".into(), "consultation.error.datetime".into());
+    }
+    let reason = trimmed(&input.short_window_reason);
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c <= o {
+            errors.insert(
+                "closes_at".into(),
+                "consultation.error.closes_before_opens".into(),
+            );
+        } else if rules::window_needs_reason(o, c) && reason.is_none() {
+            errors.insert(
+                "short_window_reason".into(),
+                "consultation.error.short_window_reason".into(),
+            );
+        }
+    }
+    let slug = trimmed(&input.slug).map(str::to_string);
+    if let Some(s) = &slug {
+        if !rules::is_valid_slug(s) {
+            errors.insert("slug".into(), "consultation.error.slug".into());
+        }
+    }
+    let (Some(opens_at), Some(closes_at)) = (opens, closes) else {
+        return Err(Error::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let short_reason = rules::window_needs_reason(opens_at, closes_at)
+        .then_some(reason)
+        .flatten();
+    conn.transaction(|conn| {
+        let slug = match slug {
+            Some(s) => {
+                if db::consultations::slug_taken(conn, &s)? {
+                    return Err(Error::field("slug", "consultation.error.slug_taken"));
+                }
+                s
+            }
+            None => loop {
+                let s = rules::default_slug(opens_at, rand::random());
+                if !db::consultations::slug_taken(conn, &s)? {
+                    break s;
+                }
+            },
+        };
+        let id = db::new_id();
+        let now = db::now();
+        db::consultations::insert(
+            conn,
+            &db::consultations::NewConsultation {
+                id: &id,
+                slug: &slug,
+                title,
+                draft_title,
+                description: input.description.trim(),
+                contact: input.contact.trim(),
+                status: Status::Draft.as_str(),
+                opens_at,
+                closes_at,
+                short_window_reason: short_reason,
+                require_name: input.require_name,
+                created_by: actor.user_id.as_deref(),
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        let c = db::consultations::find(conn, &id)?.ok_or(Error::NotFound)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(&id),
+                after: Some(json!(c)),
+                ..actor.audit("consultation.create", "consultation", &id)
+            },
+        )?;
+        Ok(c)
+    })
+}
+
+/// Opens a draft consultation for comment (comments are accepted from `opens_at`).
+pub fn open(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Consultation> {
+    transition(conn, id, Status::Open, None, actor)
+}
+
+/// Closes an open consultation. Before `closes_at` this is an early close and needs a reason.
+pub fn close(
+    conn: &mut DbConnection,
+    id: &str,
+    reason: Option<&str>,
+    actor: &Actor,
+) -> Result<Consultation> {
+    transition(conn, id, Status::Closed, reason, actor)
+}
+
+fn transition(
+    conn: &mut DbConnection,
+    id: &str,
+    to: Status,
+    reason: Option<&str>,
+    actor: &Actor,
+) -> Result<Consultation> {
+    actor.require(OFFICE)?;
+    conn.transaction(|conn| {
+        let c = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
+        let from = c.status();
+        if !from.can_become(to) {
+            return Err(Error::Validation(BTreeMap::from([(
+                "status".to_string(),
+                format!("consultation.error.cannot_{}", to.as_str()),
+            )])));
+        }
+        let now = db::now();
+        let closed = if to == Status::Closed {
+            let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+            let early = now < c.closes_at;
+            if early && reason.is_none() {
+                return Err(Error::field("reason", "consultation.error.early_close_reason"));
+            }
+            Some((now, if early { reason } else { None }))
+        } else {
+            None
+        };
+        if !db::consultations::set_status(conn, id, from.as_str(), to.as_str(), closed)? {
+            return Err(Error::Conflict("status changed meanwhile".into()));
+        }
+        let after = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(id),
+                before: Some(json!({"status": from.as_str()})),
+                after: Some(json!({"status": to.as_str(), "closed_early_reason": after.closed_early_reason})),
+                ..actor.audit(&format!("consultation.{}", to.as_str()), "consultation", id)
+            },
+        )?;
+        Ok(after)
+    })
+}

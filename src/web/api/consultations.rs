@@ -1,0 +1,115 @@
+//! `/api/v1/consultations…`
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::app::{self, consultations::CreateConsultation};
+use crate::db::{self, consultations::Consultation};
+use crate::domain::consultation::window_state;
+use crate::domain::time::rfc3339;
+use crate::web::AppState;
+use crate::web::auth::{AuthUser, MaybeUser};
+use crate::web::errors::AppError;
+
+pub fn consultation_json(c: &Consultation, tz: chrono::FixedOffset) -> serde_json::Value {
+    json!({
+        "id": c.id,
+        "slug": c.slug,
+        "status": c.status,
+        "window": window_state(c.status(), c.opens_at, c.closes_at, db::now()),
+        "title": c.title,
+        "draft_title": c.draft_title,
+        "description": c.description,
+        "contact": c.contact,
+        "opens_at": rfc3339(c.opens_at, tz),
+        "closes_at": rfc3339(c.closes_at, tz),
+        "short_window_reason": c.short_window_reason,
+        "closed_at": c.closed_at.map(|t| rfc3339(t, tz)),
+        "closed_early_reason": c.closed_early_reason,
+        "require_name": c.require_name,
+    })
+}
+
+/// `POST /api/v1/consultations`
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateConsultation>,
+) -> Result<HttpResponse, AppError> {
+    let actor = user.actor();
+    let tz = state.config.timezone;
+    let c = state
+        .with_conn(move |conn| {
+            Ok(app::consultations::create(
+                conn,
+                body.into_inner(),
+                tz,
+                &actor,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/consultations/{}", c.id)))
+        .json(consultation_json(&c, tz)))
+}
+
+/// `GET /api/v1/consultations/{id}`: staff see every consultation, others all but drafts.
+pub async fn show(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let c = state
+        .with_conn(move |conn| db::consultations::find(conn, &id).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let is_office = user
+        .0
+        .as_ref()
+        .is_some_and(|u| app::OFFICE.contains(&u.role));
+    if c.status == "draft" && !is_office {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CloseBody {
+    pub reason: Option<String>,
+}
+
+/// `POST /api/v1/consultations/{id}/open`
+pub async fn open(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let c = state
+        .with_conn(move |conn| Ok(app::consultations::open(conn, &id, &actor)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
+}
+
+/// `POST /api/v1/consultations/{id}/close` with `{reason}` when early.
+pub async fn close(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+    body: Option<web::Json<CloseBody>>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let reason = body.and_then(|b| b.into_inner().reason);
+    let c = state
+        .with_conn(move |conn| {
+            Ok(app::consultations::close(
+                conn,
+                &id,
+                reason.as_deref(),
+                &actor,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
+}
