@@ -7,6 +7,8 @@ COPY Cargo.toml Cargo.lock askama.toml ./
 COPY src ./src
 COPY migrations ./migrations
 COPY frontend ./frontend
+COPY benches ./benches
+COPY tests/fixtures ./tests/fixtures
 RUN cargo build --release --locked --bin yijian
 
 FROM debian:bookworm-slim

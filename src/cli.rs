@@ -37,6 +37,25 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Parse a draft (.txt, .md or .docx) and print its clause tree, without a database.
+    Parse {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
+        format: ParseFormat,
+    },
+    /// Import a draft (.txt, .md or .docx) into a consultation as its current version.
+    Import {
+        file: PathBuf,
+        /// The consultation's id or slug.
+        #[arg(long)]
+        consultation: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParseFormat {
+    Json,
+    Tree,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,9 +150,77 @@ fn open_database(config: &Config) -> Result<Database, CliError> {
     Ok(db)
 }
 
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path)
+        .map_err(|e| CliError::Message(format!("cannot read {}: {e}", path.display())))
+}
+
+fn file_name(path: &std::path::Path) -> Option<String> {
+    path.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    if let Some(Command::Parse { file, format }) = &cli.command {
+        // No configuration or database needed.
+        let bytes = read_file(file)?;
+        let (_, parsed) =
+            app::drafts::decode_and_parse(file_name(file).as_deref(), &bytes).map_err(app_error)?;
+        match format {
+            ParseFormat::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&parsed)
+                    .map_err(|e| CliError::Message(e.to_string()))?
+            ),
+            ParseFormat::Tree => {
+                print!("{}", crate::domain::clause_parser::render_outline(&parsed))
+            }
+        }
+        return Ok(());
+    }
     let config = load_config(&cli)?;
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Parse { .. } => Ok(()),
+        Command::Import { file, consultation } => {
+            init_tracing("warn");
+            let bytes = read_file(&file)?;
+            let db = open_database(&config)?;
+            let mut conn = db.get()?;
+            let c = match crate::db::consultations::find(&mut conn, &consultation)? {
+                Some(c) => c,
+                None => crate::db::consultations::find_by_slug(&mut conn, &consultation)?
+                    .ok_or_else(|| {
+                        CliError::Message(format!(
+                            "--consultation: no consultation {consultation:?}"
+                        ))
+                    })?,
+            };
+            let tree = app::drafts::import(
+                &mut conn,
+                &c.id,
+                file_name(&file).as_deref(),
+                &bytes,
+                &Actor::cli(),
+            )
+            .map_err(app_error)?;
+            fn count(cs: &[app::drafts::TreeClause]) -> usize {
+                cs.iter().map(|c| 1 + count(&c.children)).sum()
+            }
+            println!(
+                "imported {} as version {} ({}) of {}: {} clauses",
+                file.display(),
+                tree.version.version_no,
+                tree.version.label,
+                c.slug,
+                count(&tree.clauses)
+            );
+            if !tree.unmatched_units.is_empty() {
+                println!(
+                    "units not in the directory: {}",
+                    tree.unmatched_units.join("、")
+                );
+            }
+            Ok(())
+        }
         Command::Serve => {
             init_tracing(&config.log);
             let db = open_database(&config)?;

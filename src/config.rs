@@ -29,6 +29,8 @@ pub struct Settings {
     pub log: String,
     /// The office's UTC offset, in which times are entered and shown.
     pub timezone: String,
+    /// Take the client address from `X-Forwarded-For` / `Forwarded` (behind a trusted proxy).
+    pub trust_proxy: bool,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             workers: 0,
             log: "info".into(),
             timezone: "+08:00".into(),
+            trust_proxy: false,
         }
     }
 }
@@ -75,6 +78,7 @@ pub struct Config {
     pub workers: usize,
     pub log: String,
     pub timezone: chrono::FixedOffset,
+    pub trust_proxy: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -153,6 +157,7 @@ impl Settings {
         })?;
         Ok(Config {
             timezone,
+            trust_proxy: self.trust_proxy,
             bind: self.bind,
             data_dir: self.data_dir,
             database_url,

@@ -2,6 +2,9 @@
 //! records what it did. The only layer that coordinates domain, db and mail.
 
 pub mod consultations;
+pub mod drafts;
+pub mod sessions;
+pub mod units;
 pub mod users;
 
 use std::collections::BTreeMap;

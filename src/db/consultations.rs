@@ -142,3 +142,11 @@ pub fn set_status(
     };
     Ok(n == 1)
 }
+
+/// Every consultation, newest first (staff overview).
+pub fn list_all(conn: &mut DbConnection) -> Result<Vec<ConsultationSummary>, DbError> {
+    Ok(consultations::table
+        .order(consultations::created_at.desc())
+        .select(ConsultationSummary::as_select())
+        .load(conn)?)
+}

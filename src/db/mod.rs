@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod consultations;
+pub mod drafts;
 pub mod schema;
 pub mod tokens;
 pub mod units;
@@ -20,6 +21,18 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
 /// Key of the PostgreSQL advisory lock held while migrations run, so that several nodes
 /// starting together migrate one after the other.
 const MIGRATION_LOCK_KEY: i64 = 0x7969_6a69_616e_0001;
+
+/// Runs the same diesel expression on the concrete connection of either backend: for the
+/// statements the `MultiConnection` cannot express (batch inserts, upserts).
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
 
 /// One connection to either backend; the backend is chosen by the URL scheme.
 #[derive(diesel::MultiConnection)]

@@ -320,6 +320,22 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
     }
 }
+diesel::table! {
+    draft_imports (id) {
+        id -> Text,
+        consultation_id -> Text,
+        filename -> Nullable<Text>,
+        encoding -> Text,
+        source_text -> Text,
+        ops_json -> Text,
+        saved_version_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(draft_imports -> consultations (consultation_id));
 diesel::joinable!(unit_aliases -> units (unit_id));
 diesel::joinable!(unit_emails -> units (unit_id));
 diesel::joinable!(users -> units (unit_id));
@@ -362,6 +378,7 @@ diesel::joinable!(audit_events -> users (actor_user_id));
 diesel::joinable!(audit_events -> consultations (consultation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    draft_imports,
     settings,
     units,
     unit_aliases,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{unit_aliases, units};
+use super::schema::{unit_aliases, unit_emails, units};
 use super::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -63,4 +63,73 @@ pub fn resolve(conn: &mut DbConnection, key: &str) -> Result<Option<Unit>, DbErr
         .select(Unit::as_select())
         .first(conn)
         .optional()?)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Unit>, DbError> {
+    Ok(units::table
+        .find(id)
+        .select(Unit::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn add_email(conn: &mut DbConnection, unit_id: &str, email: &str) -> Result<(), DbError> {
+    diesel::insert_into(unit_emails::table)
+        .values((
+            unit_emails::id.eq(super::new_id()),
+            unit_emails::unit_id.eq(unit_id),
+            unit_emails::email.eq(email),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The next position at the end of the directory's order.
+pub fn next_sort_order(conn: &mut DbConnection) -> Result<i64, DbError> {
+    let max: Option<i64> = units::table
+        .select(diesel::dsl::max(units::sort_order))
+        .first(conn)?;
+    Ok(max.map_or(0, |m| m + 1))
+}
+
+/// Departments, then districts, then others, each in directory order.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<Unit>, DbError> {
+    let mut v: Vec<Unit> = units::table
+        .order((units::sort_order.asc(), units::name.asc()))
+        .select(Unit::as_select())
+        .load(conn)?;
+    v.sort_by_key(|u| match u.kind.as_str() {
+        "department" => 0,
+        "district" => 1,
+        _ => 2,
+    });
+    Ok(v)
+}
+
+pub fn all_aliases(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, Vec<String>>, DbError> {
+    let rows: Vec<(String, String)> = unit_aliases::table
+        .order(unit_aliases::alias.asc())
+        .select((unit_aliases::unit_id, unit_aliases::alias))
+        .load(conn)?;
+    let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (u, a) in rows {
+        m.entry(u).or_default().push(a);
+    }
+    Ok(m)
+}
+
+pub fn all_emails(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, Vec<String>>, DbError> {
+    let rows: Vec<(String, String)> = unit_emails::table
+        .order(unit_emails::email.asc())
+        .select((unit_emails::unit_id, unit_emails::email))
+        .load(conn)?;
+    let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (u, e) in rows {
+        m.entry(u).or_default().push(e);
+    }
+    Ok(m)
 }

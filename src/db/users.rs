@@ -103,3 +103,10 @@ pub fn count_active_admins(conn: &mut DbConnection) -> Result<i64, DbError> {
         .count()
         .get_result(conn)?)
 }
+
+pub fn touch_login(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    diesel::update(users::table.find(id))
+        .set(users::last_login_at.eq(Some(now())))
+        .execute(conn)?;
+    Ok(())
+}

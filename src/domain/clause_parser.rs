@@ -1838,7 +1838,7 @@ fn note_at(text: &str, i: usize, open: char) -> Option<(usize, &str, (Vec<String
 }
 
 /// Duty notes in a clause text, each with the sentences before it.
-fn extract_duties(text: &str) -> Vec<Duty> {
+pub fn extract_duties(text: &str) -> Vec<Duty> {
     const HINTS: [&str; 7] = ["牵头", "责任", "配合", "协办", "协助", "参与", "负责"];
     if !HINTS.iter().any(|h| text.contains(h)) {
         return Vec::new();

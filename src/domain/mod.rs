@@ -2,9 +2,12 @@
 
 pub mod clause_parser;
 pub mod consultation;
+pub mod document;
+pub mod draft_edit;
 pub mod password;
 pub mod role;
 pub mod time;
 pub mod token;
+pub mod unit;
 
 pub use role::Role;

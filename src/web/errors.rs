@@ -185,6 +185,7 @@ pub fn form_error(err: actix_web::error::UrlencodedError, _req: &HttpRequest) ->
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     t: Tr,
+    nav: crate::web::page::Nav,
     title: String,
     message: String,
     fields: Vec<(String, String)>,
@@ -232,6 +233,23 @@ pub fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandle
     };
     let (req, old) = res.into_parts();
     let status = old.status();
+    if status == StatusCode::UNAUTHORIZED && !wants_json(&req) {
+        // A page that needs an account: sign in, then come back.
+        let here = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        let to = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
+        );
+        let new = HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, to))
+            .finish();
+        return Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(req, new).map_into_right_body(),
+        ));
+    }
     let locale = locale_of(&req);
     let request_id = req
         .extensions()
@@ -261,6 +279,7 @@ pub fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandle
     } else {
         let page = ErrorPage {
             t: Tr::new(locale),
+            nav: crate::web::page::Nav::default(),
             title: t(locale, &format!("{}.title", info.key)),
             message,
             fields: fields.into_iter().collect(),

@@ -3,9 +3,14 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod csrf;
 pub mod errors;
 pub mod lang;
+pub mod page;
 pub mod public;
+pub mod staff;
+pub mod throttle;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -33,9 +38,29 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 pub struct AppState {
     pub db: Database,
     pub config: Arc<Config>,
+    pub limits: throttle::Limits,
 }
 
 impl AppState {
+    pub fn new(db: Database, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            limits: throttle::Limits::default(),
+        }
+    }
+
+    /// The client's address, for rate limits (the proxy's header only when trusted).
+    pub fn client_ip(&self, req: &actix_web::HttpRequest) -> String {
+        let info = req.connection_info();
+        let ip = if self.config.trust_proxy {
+            info.realip_remote_addr()
+        } else {
+            info.peer_addr()
+        };
+        ip.unwrap_or("unknown").to_string()
+    }
+
     /// Runs blocking database work on the blocking pool with a pooled connection.
     pub async fn with_conn<T, F>(&self, f: F) -> Result<T, AppError>
     where
@@ -141,6 +166,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(public::health::healthz))
         .route("/static/{name}", web::get().to(assets::serve))
         .route("/", web::get().to(public::home::home))
+        .route("/login", web::get().to(public::login::form))
+        .route("/login", web::post().to(public::login::submit))
+        .route("/logout", web::post().to(public::login::logout))
+        .service(web::scope("/staff").configure(staff::routes))
         .service(web::scope("/api/v1").configure(api::routes));
 }
 
@@ -154,10 +183,7 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
     } else {
         config.workers
     };
-    let state = web::Data::new(AppState {
-        db,
-        config: Arc::new(config),
-    });
+    let state = web::Data::new(AppState::new(db, config));
     let server = actix_web::HttpServer::new(move || build_app(state.clone()))
         .workers(workers)
         .backlog(4096)

@@ -5,5 +5,7 @@
 mod cli;
 mod consultations;
 mod database;
+mod drafts;
 mod support;
+mod units;
 mod web_basics;

@@ -139,10 +139,7 @@ impl TestApp {
         .expect("config");
         let db = test_db.connect();
         db.migrate().expect("migrate");
-        let state = web::Data::new(AppState {
-            db: db.clone(),
-            config: std::sync::Arc::new(config.clone()),
-        });
+        let state = web::Data::new(AppState::new(db.clone(), config.clone()));
         let svc = Rc::new(test::init_service(build_app(state)).await);
         let call: Call = Rc::new(move |req| {
             let fut = svc.call(req);
@@ -265,4 +262,161 @@ impl TestApp {
         assert_eq!(r.status, 201, "{}", r.text());
         r.json()
     }
+}
+
+/// A browser: keeps cookies across requests and reads CSRF tokens out of pages.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    cookies: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookies: Default::default(),
+        }
+    }
+}
+
+impl Browser<'_> {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .borrow()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn send(&self, mut req: TestRequest) -> Resp {
+        let c = self.cookie_header();
+        if !c.is_empty() {
+            req = req.insert_header(("Cookie", c));
+        }
+        let r = self.app.send(req).await;
+        for v in r.headers.get_all("set-cookie") {
+            let v = v.to_str().unwrap_or_default();
+            if let Some((kv, _)) = v.split_once(';').or(Some((v, ""))) {
+                if let Some((k, val)) = kv.split_once('=') {
+                    if v.contains("Max-Age=0") || val.is_empty() {
+                        self.cookies.borrow_mut().remove(k.trim());
+                    } else {
+                        self.cookies
+                            .borrow_mut()
+                            .insert(k.trim().to_string(), val.trim().to_string());
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(
+            TestRequest::post()
+                .uri(path)
+                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                .set_payload(body),
+        )
+        .await
+    }
+
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Resp {
+        let boundary = "----yijianboundary7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.send(
+            TestRequest::post()
+                .uri(path)
+                .insert_header((
+                    "Content-Type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                ))
+                .set_payload(body),
+        )
+        .await
+    }
+
+    /// The CSRF token of the last page that had a form.
+    pub fn csrf(page: &Resp) -> String {
+        let html = page.text();
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = html
+            .find(marker)
+            .expect("page has a form with a CSRF token")
+            + marker.len();
+        html[start..start + html[start..].find('"').unwrap()].to_string()
+    }
+
+    /// Signs in through the login form.
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        let page = self.get("/login").await;
+        let csrf = Self::csrf(&page);
+        self.post_form(
+            "/login",
+            &[
+                ("csrf_token", &csrf),
+                ("email", email),
+                ("password", password),
+                ("next", "/staff"),
+            ],
+        )
+        .await
+    }
+}
+
+/// A small .docx built in memory: one paragraph per line.
+pub fn docx(lines: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("[Content_Types].xml", opts).unwrap();
+        z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
+        z.start_file("word/document.xml", opts).unwrap();
+        let mut xml = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+        );
+        for l in lines {
+            xml.push_str(&format!(
+                "<w:p><w:r><w:t xml:space=\"preserve\">{l}</w:t></w:r></w:p>"
+            ));
+        }
+        xml.push_str("</w:body></w:document>");
+        z.write_all(xml.as_bytes()).unwrap();
+        z.finish().unwrap();
+    }
+    buf.into_inner()
 }

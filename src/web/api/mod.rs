@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`.
 
 pub mod consultations;
+pub mod drafts;
+pub mod units;
 
 use actix_web::{HttpResponse, web};
 
@@ -9,6 +11,13 @@ use super::errors::AppError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/me", web::get().to(me))
+        .route("/session", web::post().to(super::public::login::api_login))
+        .route(
+            "/session",
+            web::delete().to(super::public::login::api_logout),
+        )
+        .route("/units", web::get().to(units::list))
+        .route("/units", web::post().to(units::create))
         .route("/consultations", web::post().to(consultations::create))
         .route("/consultations/{id}", web::get().to(consultations::show))
         .route(
@@ -18,6 +27,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/consultations/{id}/close",
             web::post().to(consultations::close),
+        )
+        .route("/consultations/{id}/drafts", web::post().to(drafts::import))
+        .route(
+            "/consultations/{id}/drafts/current",
+            web::get().to(drafts::current),
         );
 }
 

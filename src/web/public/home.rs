@@ -1,3 +1,4 @@
+use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -6,6 +7,7 @@ use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::errors::{AppError, internal};
 use crate::web::lang::Lang;
+use crate::web::page::Nav;
 
 pub struct Item {
     pub slug: String,
@@ -19,6 +21,7 @@ pub struct Item {
 #[template(path = "home.html")]
 struct HomePage {
     t: Tr,
+    nav: Nav,
     title: String,
     open: Vec<Item>,
     closed: Vec<Item>,
@@ -40,7 +43,11 @@ fn item(t: &Tr, c: ConsultationSummary, now: chrono::NaiveDateTime) -> Item {
 }
 
 /// `GET /`: open consultations first, then the closed and published ones.
-pub async fn home(state: web::Data<AppState>, Lang(t): Lang) -> Result<HttpResponse, AppError> {
+pub async fn home(
+    state: web::Data<AppState>,
+    session: Session,
+    Lang(t): Lang,
+) -> Result<HttpResponse, AppError> {
     let rows = state
         .with_conn(|conn| Ok(db::consultations::list_public(conn)?))
         .await?;
@@ -50,6 +57,7 @@ pub async fn home(state: web::Data<AppState>, Lang(t): Lang) -> Result<HttpRespo
         .map(|c| item(&t, c, now))
         .partition(|i| i.days_left.is_some());
     let page = HomePage {
+        nav: Nav::from_session(&session),
         title: t.t("home.title"),
         t,
         open,

@@ -1,0 +1,242 @@
+//! Report renderers: one model in ([`crate::domain::report::Report`]), one format out.
+//!
+//! Every renderer is `render(&Report) -> Result<…, ExportError>`; none of them decides what goes
+//! in the report (masking, order, wording are settled by the builder), so the editions agree.
+
+pub mod csv;
+pub mod docx;
+pub mod html;
+pub mod json;
+pub mod xlsx;
+
+use crate::domain::report::Report;
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("writing the report failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("packing the document failed: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("writing the spreadsheet failed: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("writing the CSV failed: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("serializing the report failed: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The formats a report can be downloaded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Json,
+    Html,
+    Docx,
+    Xlsx,
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Html,
+        Format::Docx,
+        Format::Xlsx,
+        Format::Csv,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// The format named by a `?format=` value.
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == s.trim())
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// Renders a report in a format (HTML as a full page). The bytes are UTF-8 for the text formats.
+pub fn render(model: &Report, format: Format) -> Result<Vec<u8>, ExportError> {
+    Ok(match format {
+        Format::Json => json::render(model)?.into_bytes(),
+        Format::Html => html::render_document(model)?.into_bytes(),
+        Format::Docx => docx::render(model)?,
+        Format::Xlsx => xlsx::render(model)?,
+        Format::Csv => csv::render(model)?,
+    })
+}
+
+/// A download file name for the report: its title, with characters that file systems refuse
+/// replaced, and the format's extension.
+pub fn file_name(model: &Report, format: Format) -> String {
+    let stem: String = model
+        .title
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let stem = stem.trim();
+    let stem = if stem.is_empty() { "report" } else { stem };
+    format!("{stem}.{}", format.extension())
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `word` is below 0x40: every character that needs escaping in HTML or
+/// XML (`& < > " '` and the control characters) is.
+#[inline]
+fn any_below_0x40(word: u64) -> bool {
+    word.wrapping_sub(ONES * 0x40) & !word & HIGHS != 0
+}
+
+/// Whether any byte of `word` is `byte`.
+#[inline]
+fn any_equal(word: u64, byte: u8) -> bool {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+/// Index of the first byte at or after `from` that may need escaping: below 0x40, or 0xEF when
+/// `lead_ef` (the lead byte of U+FFFE and U+FFFF). Eight bytes at a time; CJK text, whose
+/// bytes are all 0x80 or above, is skipped quickly.
+#[inline]
+pub(crate) fn next_candidate(bytes: &[u8], mut from: usize, lead_ef: bool) -> usize {
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if any_below_0x40(word) || (lead_ef && any_equal(word, 0xEF)) {
+            break;
+        }
+        from += 8;
+    }
+    while let Some(&b) = bytes.get(from) {
+        if b < 0x40 || (lead_ef && b == 0xEF) {
+            return from;
+        }
+        from += 1;
+    }
+    bytes.len()
+}
+
+/// Escapes text for XML content and attribute values, dropping the characters XML 1.0 cannot
+/// carry (control characters other than tab, line feed and carriage return; U+FFFE, U+FFFF).
+pub(crate) fn push_xml_escaped(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut last = 0;
+    let mut i = next_candidate(bytes, 0, true);
+    while let Some(&b) = bytes.get(i) {
+        let (replacement, width) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => ("", 1),
+            // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            _ => {
+                i = next_candidate(bytes, i + 1, true);
+                continue;
+            }
+        };
+        // `i` and `i + width` are character boundaries: the bytes matched above are whole
+        // characters.
+        out.push_str(text.get(last..i).unwrap_or(""));
+        out.push_str(replacement);
+        last = i + width;
+        i = next_candidate(bytes, last, true);
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape() {
+        let mut s = String::new();
+        push_xml_escaped(
+            &mut s,
+            "a<b>&\"c\"'d'\u{1}\u{7F}\u{FFFF}\u{FFFE}\u{FFFD}\t意见\n",
+        );
+        assert_eq!(
+            s,
+            "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;\u{7F}\u{FFFD}\t意见\n"
+        );
+    }
+
+    #[test]
+    fn xml_escape_long_texts() {
+        // Specials at every offset around the eight-byte steps.
+        for pad in 0..20 {
+            let prefix = "意".repeat(pad) + &"a".repeat(pad % 3);
+            let text = format!("{prefix}<{prefix}\u{FFFE}，{prefix}&\u{2}");
+            let mut s = String::new();
+            push_xml_escaped(&mut s, &text);
+            assert_eq!(s, format!("{prefix}&lt;{prefix}，{prefix}&amp;"));
+        }
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let expected = match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&apos;".to_string(),
+                '\t' | '\n' | '\r' | '\u{7F}' => c.to_string(),
+                c if c.is_control() => String::new(),
+                c => c.to_string(),
+            };
+            let mut s = String::new();
+            push_xml_escaped(&mut s, &format!("全角文字全角文字{c}全角文字"));
+            assert_eq!(s, format!("全角文字全角文字{expected}全角文字"), "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn formats() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Format::parse("pdf"), None);
+        let report = Report {
+            title: "关于《a/b》的报告".into(),
+            summary: None,
+            sections: vec![],
+            closing: None,
+            edition: Default::default(),
+            separate_reason_column: false,
+        };
+        assert_eq!(file_name(&report, Format::Docx), "关于《a_b》的报告.docx");
+    }
+}

@@ -1,0 +1,60 @@
+//! `/api/v1/consultations/{id}/drafts`
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::app;
+use crate::web::AppState;
+use crate::web::auth::{AuthUser, MaybeUser};
+use crate::web::errors::AppError;
+use crate::web::upload::read_upload;
+
+/// `POST /api/v1/consultations/{id}/drafts`: the draft as `text/plain` (or any raw body,
+/// `?filename=draft.docx` naming it), or a multipart form with a `file` field.
+pub async fn import(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let actor = user.actor();
+    actor.require(app::OFFICE)?;
+    let id = id.into_inner().to_string();
+    let up = read_upload(&req, payload).await?;
+    let tree = state
+        .with_conn(move |conn| {
+            Ok(app::drafts::import(
+                conn,
+                &id,
+                up.filename.as_deref(),
+                &up.bytes,
+                &actor,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(tree))
+}
+
+/// `GET /api/v1/consultations/{id}/drafts/current`: the current version's clause tree.
+pub async fn current(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let is_office = user
+        .0
+        .as_ref()
+        .is_some_and(|u| app::OFFICE.contains(&u.role));
+    let tree = state
+        .with_conn(move |conn| {
+            let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            if c.status == "draft" && !is_office {
+                return Err(AppError::NotFound);
+            }
+            Ok(app::drafts::current_tree(conn, &id)?)
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(tree))
+}

@@ -1,0 +1,173 @@
+//! Signing in and out, by form and by JSON.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::app;
+use crate::db::users::User;
+use crate::i18n::Tr;
+use crate::web::auth::SESSION_USER_KEY;
+use crate::web::errors::AppError;
+use crate::web::lang::Lang;
+use crate::web::page::{self, Nav, SESSION_NAME_KEY, SESSION_ROLE_KEY};
+use crate::web::{AppState, csrf};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    csrf: String,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+pub async fn form(
+    session: Session,
+    Lang(t): Lang,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    page::html(&LoginPage {
+        title: t.t("login.title"),
+        nav: Nav::from_session(&session),
+        csrf: csrf::token(&session),
+        next: page::safe_next(q.next.as_deref()),
+        email: String::new(),
+        error: None,
+        t,
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    pub csrf_token: String,
+    pub email: String,
+    pub password: String,
+    pub next: Option<String>,
+}
+
+/// Checks the rate limits, then the password; signs the session in.
+async fn sign_in(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &Session,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
+    let ip = state.client_ip(req);
+    let email_key = email.trim().to_lowercase();
+    state.limits.login_ip.check(&ip)?;
+    state.limits.login_account.check(&email_key)?;
+    let (email, password) = (email.to_string(), password.to_string());
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|r| r.to_string());
+    let user = state
+        .with_conn(move |conn| {
+            Ok(app::sessions::authenticate(
+                conn,
+                &email,
+                &password,
+                request_id.as_deref(),
+            )?)
+        })
+        .await?;
+    session.renew();
+    session
+        .insert(SESSION_USER_KEY, &user.id)
+        .and_then(|_| session.insert(SESSION_NAME_KEY, &user.name))
+        .and_then(|_| session.insert(SESSION_ROLE_KEY, &user.role))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(user)
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: Session,
+    Lang(t): Lang,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let next = page::safe_next(form.next.as_deref());
+    match sign_in(&state, &req, &session, &form.email, &form.password).await {
+        Ok(_) => Ok(page::see_other(&next)),
+        Err(e @ (AppError::Validation(_) | AppError::TooManyRequests { .. })) => {
+            let (status, error) = match &e {
+                AppError::TooManyRequests { retry_after_secs } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    t.tf(
+                        "error.too_many_requests.message",
+                        &[("minutes", &retry_after_secs.div_ceil(60).max(1).to_string())],
+                    ),
+                ),
+                _ => (StatusCode::UNAUTHORIZED, t.t("login.error.invalid")),
+            };
+            page::html_status(
+                status,
+                &LoginPage {
+                    title: t.t("login.title"),
+                    nav: Nav::default(),
+                    csrf: csrf::token(&session),
+                    next,
+                    email: form.email.clone(),
+                    error: Some(error),
+                    t,
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LogoutForm {
+    pub csrf_token: String,
+}
+
+pub async fn logout(
+    session: Session,
+    form: web::Form<LogoutForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    session.purge();
+    Ok(page::see_other("/"))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SessionBody {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/session`: signs in with `{email, password}`; the session cookie is set.
+pub async fn api_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: Session,
+    body: web::Json<SessionBody>,
+) -> Result<HttpResponse, AppError> {
+    let user = sign_in(&state, &req, &session, &body.email, &body.password).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "id": user.id, "email": user.email, "name": user.name, "role": user.role, "unit_id": user.unit_id,
+    })))
+}
+
+/// `DELETE /api/v1/session`: signs out.
+pub async fn api_logout(session: Session) -> HttpResponse {
+    session.purge();
+    HttpResponse::NoContent().finish()
+}

@@ -1,0 +1,379 @@
+//! Staff pages for consultations.
+
+use std::collections::BTreeMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::app::{self, consultations::CreateConsultation, drafts::DraftTree};
+use crate::db::{self, consultations::Consultation};
+use crate::domain::time::format_local;
+use crate::i18n::Tr;
+use crate::web::auth::AuthUser;
+use crate::web::errors::AppError;
+use crate::web::lang::Lang;
+use crate::web::page::{self, Nav};
+use crate::web::{AppState, csrf};
+
+pub struct Row {
+    pub id: String,
+    pub title: String,
+    pub status_label: String,
+    pub window: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/index.html")]
+struct IndexPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    rows: Vec<Row>,
+    can_create: bool,
+}
+
+pub async fn index(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[
+        crate::domain::Role::Staff,
+        crate::domain::Role::Admin,
+        crate::domain::Role::Approver,
+    ])?;
+    let tz = state.config.timezone;
+    let all = state
+        .with_conn(|conn| Ok(db::consultations::list_all(conn)?))
+        .await?;
+    let rows = all
+        .into_iter()
+        .map(|c| Row {
+            window: format!(
+                "{} — {}",
+                format_local(c.opens_at, tz),
+                format_local(c.closes_at, tz)
+            ),
+            status_label: t.t(&format!("status.{}", c.status)),
+            id: c.id,
+            title: c.title,
+        })
+        .collect();
+    page::html(&IndexPage {
+        title: t.t("staff.title"),
+        nav: Nav::from_session(&session),
+        rows,
+        can_create: app::OFFICE.contains(&user.role),
+        t,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "staff/consultation_new.html")]
+struct NewPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    csrf: String,
+    form: CreateConsultation,
+    errors: BTreeMap<String, String>,
+}
+
+impl NewPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+pub async fn new_form(
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+) -> Result<HttpResponse, AppError> {
+    user.require(app::OFFICE)?;
+    page::html(&NewPage {
+        title: t.t("staff.new_consultation"),
+        nav: Nav::from_session(&session),
+        csrf: csrf::token(&session),
+        form: CreateConsultation::default(),
+        errors: BTreeMap::new(),
+        t,
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CreateForm {
+    csrf_token: String,
+    title: String,
+    draft_title: String,
+    description: String,
+    contact: String,
+    opens_at: String,
+    closes_at: String,
+    short_window_reason: String,
+    slug: String,
+    require_name: Option<String>,
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    form: web::Form<CreateForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let f = form.into_inner();
+    let input = CreateConsultation {
+        title: f.title,
+        draft_title: f.draft_title,
+        description: f.description,
+        contact: f.contact,
+        opens_at: f.opens_at,
+        closes_at: f.closes_at,
+        short_window_reason: Some(f.short_window_reason).filter(|s| !s.trim().is_empty()),
+        slug: Some(f.slug).filter(|s| !s.trim().is_empty()),
+        require_name: f.require_name.is_some(),
+    };
+    let (actor, tz, kept) = (user.actor(), state.config.timezone, input.clone());
+    match state
+        .with_conn(move |conn| Ok(app::consultations::create(conn, input, tz, &actor)?))
+        .await
+    {
+        Ok(c) => Ok(page::see_other(&format!("/staff/consultations/{}", c.id))),
+        Err(AppError::Validation(fields)) => page::html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &NewPage {
+                title: t.t("staff.new_consultation"),
+                nav: Nav::from_session(&session),
+                csrf: csrf::token(&session),
+                form: kept,
+                errors: super::field_errors(&t, &fields),
+                t,
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+/// A clause for a page: the tree is shown as a flat list with depths (templates do not
+/// recurse).
+pub struct FlatClause {
+    pub id: String,
+    pub depth: usize,
+    pub label: String,
+    pub heading: String,
+    pub text: String,
+    pub duties: Vec<String>,
+}
+
+pub fn flatten(t: &Tr, cs: &[app::drafts::TreeClause]) -> Vec<FlatClause> {
+    fn walk(t: &Tr, cs: &[app::drafts::TreeClause], depth: usize, out: &mut Vec<FlatClause>) {
+        for c in cs {
+            out.push(FlatClause {
+                id: c.id.clone(),
+                depth: depth.min(4),
+                label: c.label.clone(),
+                heading: c.heading.clone().unwrap_or_default(),
+                text: c.text.clone(),
+                duties: c
+                    .duties
+                    .iter()
+                    .map(|d| duty_text(t, &d.lead, &d.responsible))
+                    .collect(),
+            });
+            walk(t, &c.children, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(t, cs, 0, &mut out);
+    out
+}
+
+/// `牵头: A、B; 责任: C`
+pub fn duty_text(t: &Tr, lead: &[String], responsible: &[String]) -> String {
+    let mut s = Vec::new();
+    if !lead.is_empty() {
+        s.push(format!("{}: {}", t.t("import.lead"), lead.join("、")));
+    }
+    if !responsible.is_empty() {
+        s.push(format!(
+            "{}: {}",
+            t.t("import.responsible"),
+            responsible.join("、")
+        ));
+    }
+    s.join("; ")
+}
+
+#[derive(Template)]
+#[template(path = "staff/consultation.html")]
+struct ShowPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    csrf: String,
+    c: Consultation,
+    opens: String,
+    closes: String,
+    tree: Option<DraftTree>,
+    clauses: Vec<FlatClause>,
+    clause_count: usize,
+    error: Option<String>,
+}
+
+impl ShowPage {
+    fn status_label(&self) -> String {
+        self.t.t(&format!("status.{}", self.c.status))
+    }
+}
+
+async fn render_show(
+    state: &AppState,
+    user: &AuthUser,
+    session: &Session,
+    t: Tr,
+    id: String,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[
+        crate::domain::Role::Staff,
+        crate::domain::Role::Admin,
+        crate::domain::Role::Approver,
+    ])?;
+    let (c, tree) = state
+        .with_conn(move |conn| {
+            let c = db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let tree = app::drafts::current_tree(conn, &id)?;
+            Ok((c, tree))
+        })
+        .await?;
+    fn count(cs: &[app::drafts::TreeClause]) -> usize {
+        cs.iter().map(|c| 1 + count(&c.children)).sum()
+    }
+    let tz = state.config.timezone;
+    let page = ShowPage {
+        title: c.title.clone(),
+        nav: Nav::from_session(session),
+        csrf: csrf::token(session),
+        opens: format_local(c.opens_at, tz),
+        closes: format_local(c.closes_at, tz),
+        clause_count: tree.as_ref().map_or(0, |t| count(&t.clauses)),
+        clauses: tree
+            .as_ref()
+            .map(|tr| flatten(&t, &tr.clauses))
+            .unwrap_or_default(),
+        c,
+        tree,
+        error,
+        t,
+    };
+    if page.error.is_some() {
+        page::html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    } else {
+        page::html(&page)
+    }
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    render_show(
+        &state,
+        &user,
+        &session,
+        t,
+        id.into_inner().to_string(),
+        None,
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LifecycleForm {
+    csrf_token: String,
+    reason: String,
+}
+
+async fn lifecycle(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    t: Tr,
+    id: String,
+    form: LifecycleForm,
+    opening: bool,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let (actor, cid) = (user.actor(), id.clone());
+    let result = state
+        .with_conn(move |conn| {
+            if opening {
+                Ok(app::consultations::open(conn, &cid, &actor)?)
+            } else {
+                let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
+                Ok(app::consultations::close(conn, &cid, reason, &actor)?)
+            }
+        })
+        .await;
+    match result {
+        Ok(_) => Ok(page::see_other(&format!("/staff/consultations/{id}"))),
+        Err(AppError::Validation(fields)) => {
+            let msg = super::field_errors(&t, &fields)
+                .into_values()
+                .collect::<Vec<_>>()
+                .join(" ");
+            render_show(&state, &user, &session, t, id, Some(msg)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn open(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<LifecycleForm>,
+) -> Result<HttpResponse, AppError> {
+    lifecycle(
+        state,
+        user,
+        session,
+        t,
+        id.into_inner().to_string(),
+        form.into_inner(),
+        true,
+    )
+    .await
+}
+
+pub async fn close(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<LifecycleForm>,
+) -> Result<HttpResponse, AppError> {
+    lifecycle(
+        state,
+        user,
+        session,
+        t,
+        id.into_inner().to_string(),
+        form.into_inner(),
+        false,
+    )
+    .await
+}
