@@ -31,6 +31,8 @@ pub struct Settings {
     pub timezone: String,
     /// Take the client address from `X-Forwarded-For` / `Forwarded` (behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Public comments accepted per IP address per hour (0: no limit).
+    pub comment_rate_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             log: "info".into(),
             timezone: "+08:00".into(),
             trust_proxy: false,
+            comment_rate_per_hour: 30,
         }
     }
 }
@@ -79,6 +82,7 @@ pub struct Config {
     pub log: String,
     pub timezone: chrono::FixedOffset,
     pub trust_proxy: bool,
+    pub comment_rate_per_hour: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -158,6 +162,7 @@ impl Settings {
         Ok(Config {
             timezone,
             trust_proxy: self.trust_proxy,
+            comment_rate_per_hour: self.comment_rate_per_hour,
             bind: self.bind,
             data_dir: self.data_dir,
             database_url,

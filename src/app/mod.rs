@@ -3,6 +3,8 @@
 
 pub mod consultations;
 pub mod drafts;
+pub mod intake;
+pub mod public;
 pub mod sessions;
 pub mod units;
 pub mod users;

@@ -1,6 +1,7 @@
 //! Pure logic, no I/O: vocabulary types, state machines, parsers, the report model.
 
 pub mod clause_parser;
+pub mod comment;
 pub mod consultation;
 pub mod document;
 pub mod draft_edit;
@@ -8,6 +9,7 @@ pub mod password;
 pub mod role;
 pub mod time;
 pub mod token;
+pub mod tracking;
 pub mod unit;
 
 pub use role::Role;

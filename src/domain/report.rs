@@ -39,6 +39,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::unit::UnitKind;
+
 /// Column label: the row number.
 pub const COLUMN_NUMBER: &str = "序号";
 /// Column label: the opinion text.
@@ -279,16 +281,6 @@ pub struct SubmitterIn {
     pub manual_order: Option<i64>,
 }
 
-/// Kind of a unit in the closing paragraph.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Department,
-    District,
-    #[default]
-    Other,
-}
-
 /// A solicited unit that replied 无修改意见.
 #[derive(Debug, Clone)]
 pub struct UnitIn {
@@ -391,7 +383,8 @@ fn default_columns(submitter: SubmitterColumn, separate_reason: bool) -> Vec<Str
 // The builder
 // ---------------------------------------------------------------------------------------------
 
-/// Builds the report model. Pure: no I/O, deterministic for a given input.
+/// Builds the report model. Pure: no I/O, deterministic for a given input. The input is
+/// consumed so that its texts move into the model instead of being copied.
 pub fn build(input: ReportInput) -> Report {
     let ReportInput {
         draft_title,

@@ -588,7 +588,7 @@ mod tests {
     fn package_is_complete() {
         let bytes = render(&sample()).unwrap();
         let zip = parts(&bytes);
-        let mut names: Vec<&str> = zip.file_names().collect();
+        let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
         names.sort_unstable();
         assert_eq!(
             names,

@@ -63,7 +63,13 @@ fn push_fragment(out: &mut String, model: &Report) {
         if model.separate_reason_column {
             out.push_str(" report-table-reason");
         }
-        out.push_str("\">\n<thead>\n<tr>");
+        out.push_str("\">\n<colgroup>");
+        for i in 0..width {
+            out.push_str("<col class=\"report-col-");
+            out.push_str(COLUMN_CLASSES.get(i).copied().unwrap_or("extra"));
+            out.push_str("\">");
+        }
+        out.push_str("</colgroup>\n<thead>\n<tr>");
         for (i, label) in columns.iter().enumerate() {
             out.push_str("<th scope=\"col\" class=\"report-");
             out.push_str(COLUMN_CLASSES.get(i).copied().unwrap_or("extra"));
@@ -85,7 +91,9 @@ fn push_fragment(out: &mut String, model: &Report) {
                 out.push_str("</th></tr>\n");
             }
             for row in &section.rows {
-                out.push_str("<tr><td class=\"report-number\">");
+                // Only the submitter cell has a class: its position varies with the rowspans;
+                // the others are styled through <colgroup> and their position.
+                out.push_str("<tr><td>");
                 push_number(out, u64::from(row.number));
                 out.push_str("</td>");
                 if row.submitter_span > 0 {
@@ -99,13 +107,13 @@ fn push_fragment(out: &mut String, model: &Report) {
                     push_escaped(out, &row.submitter);
                     out.push_str("</td>");
                 }
-                out.push_str("<td class=\"report-opinion\">");
+                out.push_str("<td>");
                 push_multiline(out, &row.opinion_display());
-                out.push_str("</td><td class=\"report-decision\">");
+                out.push_str("</td><td>");
                 push_multiline(out, &row.decision);
                 out.push_str("</td>");
                 if model.separate_reason_column {
-                    out.push_str("<td class=\"report-reason\">");
+                    out.push_str("<td>");
                     push_multiline(out, row.reason.as_deref().unwrap_or(""));
                     out.push_str("</td>");
                 }
@@ -128,28 +136,30 @@ fn push_number(out: &mut String, n: u64) {
     let _ = write!(out, "{n}");
 }
 
-/// Escapes text and turns line breaks into `<br>`.
+/// Escapes text and turns line breaks into `<br>` (a carriage return before one is dropped).
 fn push_multiline(out: &mut String, text: &str) {
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push_str("<br>");
-        }
-        push_escaped(out, line.strip_suffix('\r').unwrap_or(line));
-    }
+    push_escaped_inner(out, text, true);
 }
 
 /// HTML-escapes `text` onto `out`: `& < > " '`, safe in element content and quoted attributes.
 pub fn push_escaped(out: &mut String, text: &str) {
+    push_escaped_inner(out, text, false);
+}
+
+/// One pass over the text: escapes, and with `breaks` turns `\n` (or `\r\n`) into `<br>`.
+fn push_escaped_inner(out: &mut String, text: &str, breaks: bool) {
     let bytes = text.as_bytes();
     let mut last = 0;
     let mut i = super::next_candidate(bytes, 0, false);
     while let Some(&b) = bytes.get(i) {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+        let (replacement, width) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\n' if breaks => ("<br>", 1),
+            b'\r' if breaks && bytes.get(i + 1) == Some(&b'\n') => ("<br>", 2),
             _ => {
                 i = super::next_candidate(bytes, i + 1, false);
                 continue;
@@ -157,7 +167,7 @@ pub fn push_escaped(out: &mut String, text: &str) {
         };
         out.push_str(text.get(last..i).unwrap_or(""));
         out.push_str(replacement);
-        last = i + 1;
+        last = i + width;
         i = super::next_candidate(bytes, last, false);
     }
     out.push_str(text.get(last..).unwrap_or(""));
@@ -266,8 +276,13 @@ mod tests {
             "covered rows carry no submitter cell"
         );
         assert!(html.contains("第一段<br>第二段 &amp; &quot;引号&quot; &#39;x&#39;"));
+        let mut out = String::new();
+        push_multiline(&mut out, "一\r\n二\n\n三<");
+        assert_eq!(out, "一<br>二<br><br>三&lt;");
         assert!(html.contains("<td class=\"report-submitter\">市卫健委</td>"));
         assert!(html.contains("<thead>\n<tr><th scope=\"col\" class=\"report-number\">序号</th>"));
+        assert!(html.contains("<colgroup><col class=\"report-col-number\"><col class=\"report-col-submitter\"><col class=\"report-col-opinion\"><col class=\"report-col-decision\"></colgroup>"));
+        assert!(html.contains("<tr><td>2</td><td>意见二</td><td>部分采纳，已调整。</td></tr>"));
         assert!(html.contains("<tr class=\"report-section\"><th scope=\"rowgroup\" colspan=\"4\">一、公开网站征求意见采纳情况</th></tr>"));
         assert_eq!(html.matches("<tbody>").count(), 2);
         assert!(
@@ -292,7 +307,8 @@ mod tests {
         report.sections[0].rows[1].count = 7;
         let html = render(&report).unwrap();
         assert!(html.contains("<th scope=\"col\" class=\"report-reason\">理由</th>"));
-        assert!(html.contains("<td class=\"report-reason\">已调整。</td>"));
+        assert!(html.contains("<td>部分采纳，已调整。</td><td>已调整。</td></tr>"));
+        assert!(html.contains("<col class=\"report-col-reason\">"));
         assert!(html.contains("意见二（共7条相同意见）"));
         assert!(html.contains("colspan=\"5\""));
     }

@@ -75,7 +75,7 @@ fn bearer(req: &HttpRequest) -> Option<Result<String, AppError>> {
     Some(Ok(token::hash_secret(tok)))
 }
 
-async fn identify(req: HttpRequest) -> Result<Option<AuthUser>, AppError> {
+pub async fn identify(req: HttpRequest) -> Result<Option<AuthUser>, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal("application state missing".into()))?

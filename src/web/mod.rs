@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod csrf;
 pub mod errors;
 pub mod lang;
@@ -39,15 +40,21 @@ pub struct AppState {
     pub db: Database,
     pub config: Arc<Config>,
     pub limits: throttle::Limits,
+    pub intake: crate::app::intake::Intake,
+    pub cache: cache::Cache,
 }
 
 impl AppState {
-    pub fn new(db: Database, config: Config) -> Self {
-        Self {
+    /// The state of one node; starts the intake writer.
+    pub fn new(db: Database, config: Config) -> Result<Self, crate::db::DbError> {
+        let intake = crate::app::intake::Intake::start(db.clone(), &config.database_url)?;
+        Ok(Self {
+            limits: throttle::Limits::new(&config),
             db,
             config: Arc::new(config),
-            limits: throttle::Limits::default(),
-        }
+            intake,
+            cache: cache::Cache::default(),
+        })
     }
 
     /// The client's address, for rate limits (the proxy's header only when trusted).
@@ -166,6 +173,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(public::health::healthz))
         .route("/static/{name}", web::get().to(assets::serve))
         .route("/", web::get().to(public::home::home))
+        .route("/c/{slug}", web::get().to(public::consultation::show))
+        .route(
+            "/c/{slug}/comment",
+            web::get().to(public::consultation::form),
+        )
+        .route(
+            "/c/{slug}/comment",
+            web::post().to(public::consultation::submit),
+        )
+        .route("/track", web::get().to(public::track::form))
+        .route("/track/{code}", web::get().to(public::track::show))
         .route("/login", web::get().to(public::login::form))
         .route("/login", web::post().to(public::login::submit))
         .route("/logout", web::post().to(public::login::logout))
@@ -183,7 +201,9 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
     } else {
         config.workers
     };
-    let state = web::Data::new(AppState::new(db, config));
+    let state = web::Data::new(
+        AppState::new(db, config).map_err(|e| std::io::Error::other(e.to_string()))?,
+    );
     let server = actix_web::HttpServer::new(move || build_app(state.clone()))
         .workers(workers)
         .backlog(4096)

@@ -49,13 +49,25 @@ pub struct Limits {
     pub login_ip: Limiter,
     /// Failed logins per account.
     pub login_account: Limiter,
+    /// Public comments per IP address (`None`: no limit, for load measurements).
+    pub comment_ip: Option<Limiter>,
+    /// Tracking-code look-ups per IP address.
+    pub track_ip: Limiter,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
+impl Limits {
+    pub fn new(config: &crate::config::Config) -> Self {
+        let per_hour = config.comment_rate_per_hour;
         Self {
             login_ip: Limiter::new(20, Duration::from_secs(30)),
             login_account: Limiter::new(5, Duration::from_secs(60)),
+            comment_ip: (per_hour > 0).then(|| {
+                Limiter::new(
+                    per_hour.min(30),
+                    Duration::from_secs(3600 / u64::from(per_hour)),
+                )
+            }),
+            track_ip: Limiter::new(60, Duration::from_secs(2)),
         }
     }
 }

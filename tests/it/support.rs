@@ -139,7 +139,7 @@ impl TestApp {
         .expect("config");
         let db = test_db.connect();
         db.migrate().expect("migrate");
-        let state = web::Data::new(AppState::new(db.clone(), config.clone()));
+        let state = web::Data::new(AppState::new(db.clone(), config.clone()).expect("state"));
         let svc = Rc::new(test::init_service(build_app(state)).await);
         let call: Call = Rc::new(move |req| {
             let fut = svc.call(req);

@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod drafts;
+pub mod submissions;
 pub mod units;
 
 use actix_web::{HttpResponse, web};
@@ -28,6 +29,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/consultations/{id}/close",
             web::post().to(consultations::close),
         )
+        .route(
+            "/consultations/{id}/submissions",
+            web::post().to(submissions::create),
+        )
+        .route("/track/{code}", web::get().to(super::public::track::api))
         .route("/consultations/{id}/drafts", web::post().to(drafts::import))
         .route(
             "/consultations/{id}/drafts/current",

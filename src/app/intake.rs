@@ -1,0 +1,263 @@
+//! Comment intake: validate, then write the submission, its opinion, clause links, receipt email
+//! and audit event in one transaction, and only then answer with the tracking code.
+//!
+//! On SQLite one writer thread commits whatever submissions are waiting in a single transaction
+//! (group commit, each in its own savepoint), so a burst costs one `fsync` per batch instead of
+//! one per submission; every caller is answered after its batch's commit. On PostgreSQL each
+//! submission is its own transaction on the pool and the server groups concurrent commits.
+
+use std::sync::mpsc;
+
+use diesel::Connection;
+use serde::Serialize;
+use tokio::sync::oneshot;
+
+use super::{Actor, Error, OFFICE, Result};
+use crate::db::submissions::{NewOutbox, NewSubmission, Submission};
+use crate::db::{self, Database, DbConnection, DbError, DbTarget};
+use crate::domain::comment::CommentInput;
+use crate::domain::consultation::{Status, accepts_comments};
+use crate::domain::tracking;
+use crate::i18n::{self, Locale};
+
+/// What the commenter gets back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Receipt {
+    pub tracking_code: String,
+    pub submission_id: String,
+    pub consultation_id: String,
+    pub received_at: chrono::NaiveDateTime,
+    /// True when this was a repeat of an earlier POST (same idempotency key).
+    pub duplicate: bool,
+}
+
+impl Receipt {
+    fn of(s: &Submission, duplicate: bool) -> Self {
+        Self {
+            tracking_code: s.tracking_code.clone(),
+            submission_id: s.id.clone(),
+            consultation_id: s.consultation_id.clone(),
+            received_at: s.received_at,
+            duplicate,
+        }
+    }
+}
+
+const CHANNELS_FOR_STAFF: &[&str] = &["public_web", "letter", "email", "meeting", "other"];
+
+/// Checks a comment against its consultation and builds the rows to write. Pure apart from
+/// the reads it needs.
+pub fn prepare(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    input: CommentInput,
+    locale: Locale,
+    base_url: &str,
+    actor: &Actor,
+) -> Result<NewSubmission> {
+    let input = input.normalised();
+    let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+    let is_office = actor.require(OFFICE).is_ok();
+    let channel = input.channel.clone().unwrap_or_else(|| "public_web".into());
+    if !is_office && channel != "public_web" {
+        return Err(Error::Forbidden);
+    }
+    if !CHANNELS_FOR_STAFF.contains(&channel.as_str()) {
+        return Err(Error::field("channel", "comment.error.channel"));
+    }
+    let now = db::now();
+    let status = c.status();
+    // The window binds the public form; staff may record letters and meeting notes that
+    // arrived within it until the report is out.
+    let open = if channel == "public_web" {
+        accepts_comments(status, c.opens_at, c.closes_at, now)
+    } else {
+        matches!(status, Status::Open | Status::Closed)
+    };
+    if !open {
+        let key = if now < c.opens_at || status == Status::Draft {
+            "comment.error.not_yet_open"
+        } else {
+            "comment.error.closed"
+        };
+        return Err(Error::field("window", key));
+    }
+    let mut errors = input.check(c.require_name);
+    let valid = db::submissions::valid_clause_ids(conn, consultation_id, &input.clause_ids)?;
+    if valid.len() != input.clause_ids.len() {
+        errors.insert("clause_ids".into(), "comment.error.clauses".into());
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let code = tracking::new_code();
+    let outbox = input.email.as_ref().map(|to| {
+        let link = format!("{base_url}/track/{code}");
+        NewOutbox {
+            kind: "receipt".into(),
+            to_address: to.clone(),
+            locale: locale.code().into(),
+            subject: i18n::tf(locale, "mail.receipt.subject", &[("code", &code)]),
+            body_text: i18n::tf(
+                locale,
+                "mail.receipt.body",
+                &[
+                    ("code", &code),
+                    ("title", &c.title),
+                    ("link", &link),
+                    ("body", &input.body),
+                ],
+            ),
+            related_type: "submission".into(),
+        }
+    });
+    Ok(NewSubmission {
+        submission: Submission {
+            id: db::new_id(),
+            consultation_id: consultation_id.to_string(),
+            tracking_code: code,
+            channel,
+            state: "received".into(),
+            name: input.name,
+            organization: input.organization,
+            email: input.email,
+            phone: input.phone,
+            publish_name: input.publish_name,
+            unit_id: None,
+            solicitation_id: None,
+            body: input.body,
+            locale: locale.code().into(),
+            idempotency_key: input.idempotency_key,
+            display_order: None,
+            attachment_id: None,
+            recorded_by: if is_office {
+                actor.user_id.clone()
+            } else {
+                None
+            },
+            received_at: now,
+        },
+        clause_ids: input.clause_ids,
+        outbox,
+        actor_label: actor.label.clone(),
+        actor_user_id: actor.user_id.clone(),
+    })
+}
+
+/// Writes one prepared submission inside the caller's transaction, in a savepoint: a repeated
+/// idempotency key returns the earlier receipt; a tracking-code collision draws a new code.
+fn write_one(conn: &mut DbConnection, mut n: NewSubmission) -> Result<Receipt> {
+    for _ in 0..3 {
+        match conn.transaction(|c| db::submissions::insert(c, &n)) {
+            Ok(()) => return Ok(Receipt::of(&n.submission, false)),
+            Err(e) if e.is_unique_violation() => {
+                if let Some(key) = &n.submission.idempotency_key {
+                    if let Some(prev) = db::submissions::find_by_idempotency_key(conn, key)? {
+                        return Ok(Receipt::of(&prev, true));
+                    }
+                }
+                n.submission.tracking_code = tracking::new_code();
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::Conflict("tracking code".into()))
+}
+
+struct Job {
+    submission: NewSubmission,
+    reply: oneshot::Sender<Result<Receipt>>,
+}
+
+/// The intake path of one node.
+pub struct Intake {
+    db: Database,
+    writer: Option<mpsc::SyncSender<Job>>,
+}
+
+/// Most submissions committed together.
+const MAX_BATCH: usize = 2048;
+
+impl Intake {
+    /// Starts the group-commit writer when the database is SQLite.
+    pub fn start(db: Database, database_url: &str) -> std::result::Result<Self, DbError> {
+        let target = DbTarget::parse(database_url)?;
+        let writer = match target {
+            DbTarget::Sqlite(_) => {
+                let mut conn = target.establish()?;
+                let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
+                std::thread::Builder::new()
+                    .name("yijian-intake".into())
+                    .spawn(move || writer_loop(&mut conn, &rx))
+                    .map_err(|e| DbError::Pool(e.to_string()))?;
+                Some(tx)
+            }
+            DbTarget::Postgres(_) => None,
+        };
+        Ok(Self { db, writer })
+    }
+
+    /// Commits a prepared submission; returns once it is durable.
+    pub async fn submit(&self, n: NewSubmission) -> Result<Receipt> {
+        match &self.writer {
+            Some(tx) => {
+                let (reply, rx) = oneshot::channel();
+                tx.try_send(Job {
+                    submission: n,
+                    reply,
+                })
+                .map_err(|_| Error::Db(DbError::Unavailable))?;
+                rx.await.map_err(|_| Error::Db(DbError::Unavailable))?
+            }
+            None => {
+                let db = self.db.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = db.get()?;
+                    conn.transaction(|c| write_one(c, n))
+                })
+                .await
+                .map_err(|_| Error::Db(DbError::Unavailable))?
+            }
+        }
+    }
+}
+
+fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut results: Vec<Result<Receipt>> = Vec::with_capacity(jobs.len());
+        let mut replies = Vec::with_capacity(jobs.len());
+        let submissions: Vec<NewSubmission> = jobs
+            .into_iter()
+            .map(|j| {
+                replies.push(j.reply);
+                j.submission
+            })
+            .collect();
+        let committed = conn.transaction::<_, Error, _>(|c| {
+            for n in submissions {
+                results.push(write_one(c, n));
+            }
+            Ok(())
+        });
+        match committed {
+            Ok(()) => {
+                for (reply, r) in replies.into_iter().zip(results) {
+                    let _ = reply.send(r);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "intake batch failed to commit");
+                for reply in replies {
+                    let _ = reply.send(Err(Error::Db(DbError::Unavailable)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! The consultation page, the comment form and its POST.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::app::{self, Actor, drafts::DraftTree};
+use crate::db::{self, consultations::Consultation};
+use crate::domain::comment::CommentInput;
+use crate::domain::consultation::{WindowState, window_state};
+use crate::domain::time::format_local;
+use crate::i18n::Tr;
+use crate::web::errors::AppError;
+use crate::web::lang::Lang;
+use crate::web::page::{self, Nav};
+use crate::web::{AppState, csrf};
+
+/// A clause as the public page lists it.
+pub struct PageClause {
+    pub id: String,
+    pub depth: usize,
+    pub label: String,
+    pub heading: String,
+    pub text: String,
+    pub duties: Vec<String>,
+    pub count: i64,
+}
+
+pub struct TocEntry {
+    pub id: String,
+    pub depth: usize,
+    pub label: String,
+    pub heading: String,
+}
+
+/// The consultation, its window, and the current draft with counts, cached.
+pub struct Loaded {
+    pub c: Consultation,
+    pub window: WindowState,
+    pub tree: Option<Arc<DraftTree>>,
+    pub counts: Arc<HashMap<String, i64>>,
+    pub total: i64,
+}
+
+pub async fn load(state: &AppState, slug: String) -> Result<Loaded, AppError> {
+    let cache_tree = |v: &str| state.cache.tree(v);
+    let (c, version_id) = state
+        .with_conn(move |conn| {
+            let c = app::public::visible_consultation(conn, &slug)?;
+            let v = db::drafts::current_version(conn, &c.id)?.map(|v| v.id);
+            Ok((c, v))
+        })
+        .await?;
+    let window = window_state(c.status(), c.opens_at, c.closes_at, db::now());
+    let (tree, counts) = match version_id {
+        None => (None, Arc::new(HashMap::new())),
+        Some(v) => {
+            let tree = match cache_tree(&v) {
+                Some(t) => t,
+                None => {
+                    let v2 = v.clone();
+                    let t = state
+                        .with_conn(move |conn| Ok(app::drafts::load_tree(conn, &v2)?))
+                        .await?;
+                    state.cache.put_tree(t)
+                }
+            };
+            let counts = match state.cache.counts(&v) {
+                Some(c) => c,
+                None => {
+                    let v2 = v.clone();
+                    let rows = state
+                        .with_conn(move |conn| Ok(db::submissions::counts_by_clause(conn, &v2)?))
+                        .await?;
+                    state.cache.put_counts(&v, rows.into_iter().collect())
+                }
+            };
+            (Some(tree), counts)
+        }
+    };
+    let cid = c.id.clone();
+    let total = match state.cache.counts(&format!("total:{cid}")) {
+        Some(m) => m.get("").copied().unwrap_or(0),
+        None => {
+            let n = state
+                .with_conn(move |conn| Ok(db::submissions::count_for_consultation(conn, &cid)?))
+                .await?;
+            state.cache.put_counts(
+                &format!("total:{}", c.id),
+                HashMap::from([(String::new(), n)]),
+            );
+            n
+        }
+    };
+    Ok(Loaded {
+        c,
+        window,
+        tree,
+        counts,
+        total,
+    })
+}
+
+fn flatten(t: &Tr, tree: &DraftTree, counts: &HashMap<String, i64>) -> Vec<PageClause> {
+    crate::web::staff::consultations::flatten(t, &tree.clauses)
+        .into_iter()
+        .map(|f| PageClause {
+            count: counts.get(&f.id).copied().unwrap_or(0),
+            id: f.id,
+            depth: f.depth,
+            label: f.label,
+            heading: f.heading,
+            text: f.text,
+            duties: f.duties,
+        })
+        .collect()
+}
+
+fn window_text(t: &Tr, l: &Loaded, tz: chrono::FixedOffset) -> String {
+    t.tf(
+        "home.window",
+        &[
+            ("opens", &format_local(l.c.opens_at, tz)),
+            ("closes", &format_local(l.c.closes_at, tz)),
+        ],
+    )
+}
+
+#[derive(Template)]
+#[template(path = "consultation.html")]
+struct ConsultationPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    c: Consultation,
+    window: String,
+    is_open: bool,
+    not_yet: bool,
+    days_left: i64,
+    total: i64,
+    clauses: Vec<PageClause>,
+    toc: Vec<TocEntry>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    session: Session,
+    Lang(t): Lang,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let l = load(&state, slug.into_inner()).await?;
+    let clauses = l
+        .tree
+        .as_ref()
+        .map(|tree| flatten(&t, tree, &l.counts))
+        .unwrap_or_default();
+    let toc = clauses
+        .iter()
+        .filter(|c| c.depth <= 1)
+        .map(|c| TocEntry {
+            id: c.id.clone(),
+            depth: c.depth,
+            label: c.label.clone(),
+            heading: if c.heading.is_empty() {
+                c.text.chars().take(24).collect()
+            } else {
+                c.heading.clone()
+            },
+        })
+        .collect();
+    let page = ConsultationPage {
+        window: window_text(&t, &l, state.config.timezone),
+        is_open: l.window == WindowState::Open,
+        not_yet: l.window == WindowState::NotYetOpen,
+        days_left: (l.c.closes_at - db::now()).num_days().max(0),
+        total: l.total,
+        title: l.c.title.clone(),
+        nav: Nav::from_session(&session),
+        c: l.c,
+        clauses,
+        toc,
+        t,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(askama::Template::render(&page).map_err(crate::web::errors::internal)?))
+}
+
+pub struct ClauseOption {
+    pub id: String,
+    pub depth: usize,
+    pub text: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "comment_form.html")]
+struct CommentPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    c: Consultation,
+    window: String,
+    is_open: bool,
+    not_yet: bool,
+    csrf: String,
+    idempotency_key: String,
+    options: Vec<ClauseOption>,
+    form: CommentInput,
+    errors: BTreeMap<String, String>,
+    /// A message for the whole form (closed window, rate limit).
+    notice: Option<String>,
+}
+
+impl CommentPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FormQuery {
+    pub clause: Option<String>,
+}
+
+fn options(t: &Tr, l: &Loaded, selected: &[String]) -> Vec<ClauseOption> {
+    l.tree
+        .as_ref()
+        .map(|tree| {
+            crate::web::staff::consultations::flatten(t, &tree.clauses)
+                .into_iter()
+                .map(|f| {
+                    let head = if f.heading.is_empty() {
+                        f.text.chars().take(30).collect::<String>()
+                    } else {
+                        f.heading
+                    };
+                    ClauseOption {
+                        selected: selected.contains(&f.id),
+                        text: format!("{}{}", f.label, head),
+                        id: f.id,
+                        depth: f.depth,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn new_key() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    session: Session,
+    Lang(t): Lang,
+    slug: web::Path<String>,
+    q: web::Query<FormQuery>,
+) -> Result<HttpResponse, AppError> {
+    let l = load(&state, slug.into_inner()).await?;
+    let selected: Vec<String> = q.clause.iter().cloned().collect();
+    page::html(&CommentPage {
+        title: t.t("comment.title"),
+        nav: Nav::from_session(&session),
+        window: window_text(&t, &l, state.config.timezone),
+        is_open: l.window == WindowState::Open,
+        not_yet: l.window == WindowState::NotYetOpen,
+        csrf: csrf::token(&session),
+        idempotency_key: new_key(),
+        options: options(&t, &l, &selected),
+        form: CommentInput::default(),
+        errors: BTreeMap::new(),
+        notice: None,
+        c: l.c,
+        t,
+    })
+}
+
+/// Reads an `application/x-www-form-urlencoded` body with repeated `clause_ids` fields.
+fn parse_form(body: &[u8]) -> (CommentInput, String) {
+    let mut input = CommentInput::default();
+    let mut csrf = String::new();
+    for (k, v) in url::form_urlencoded::parse(body) {
+        let v = v.into_owned();
+        match k.as_ref() {
+            "csrf_token" => csrf = v,
+            "clause_ids" => input.clause_ids.push(v),
+            "body" => input.body = v,
+            "name" => input.name = Some(v),
+            "organization" => input.organization = Some(v),
+            "email" => input.email = Some(v),
+            "phone" => input.phone = Some(v),
+            "publish_name" => input.publish_name = true,
+            "website" => input.website = Some(v),
+            "idempotency_key" => input.idempotency_key = Some(v),
+            _ => {}
+        }
+    }
+    (input, csrf)
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: Session,
+    Lang(t): Lang,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (input, token) = parse_form(&body);
+    csrf::verify(&session, &token)?;
+    let slug = slug.into_inner();
+    let result = submit_input(&state, &req, &slug, input.clone(), t).await;
+    match result {
+        Ok(receipt) => Ok(page::see_other(&format!(
+            "/track/{}?received=1",
+            receipt.tracking_code
+        ))),
+        Err(e @ (AppError::Validation(_) | AppError::TooManyRequests { .. })) => {
+            let l = load(&state, slug).await?;
+            let (errors, notice) = match &e {
+                AppError::Validation(f) => {
+                    let mut errors = crate::web::staff::field_errors(&t, f);
+                    let notice = errors.remove("window").or_else(|| errors.remove("spam"));
+                    (errors, notice)
+                }
+                AppError::TooManyRequests { retry_after_secs } => (
+                    BTreeMap::new(),
+                    Some(t.tf(
+                        "error.too_many_requests.message",
+                        &[("minutes", &retry_after_secs.div_ceil(60).max(1).to_string())],
+                    )),
+                ),
+                _ => (BTreeMap::new(), None),
+            };
+            let status = if matches!(e, AppError::TooManyRequests { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let mut kept = input;
+            kept.website = None;
+            page::html_status(
+                status,
+                &CommentPage {
+                    title: t.t("comment.title"),
+                    nav: Nav::from_session(&session),
+                    window: window_text(&t, &l, state.config.timezone),
+                    is_open: l.window == WindowState::Open,
+                    not_yet: l.window == WindowState::NotYetOpen,
+                    csrf: csrf::token(&session),
+                    // The same key again: fixing the form and sending it is still one submission.
+                    idempotency_key: kept.idempotency_key.clone().unwrap_or_else(new_key),
+                    options: options(&t, &l, &kept.clause_ids),
+                    form: kept,
+                    errors,
+                    notice,
+                    c: l.c,
+                    t,
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The shared path of the form and the API: rate limit, honeypot, checks, durable write.
+pub async fn submit_input(
+    state: &AppState,
+    req: &HttpRequest,
+    slug_or_id: &str,
+    input: CommentInput,
+    t: Tr,
+) -> Result<app::intake::Receipt, AppError> {
+    let actor = match crate::web::auth::identify(req.clone()).await? {
+        Some(u) => u.actor(),
+        None => Actor::public(
+            actix_web::HttpMessage::extensions(req)
+                .get::<tracing_actix_web::RequestId>()
+                .map(|r| r.to_string()),
+        ),
+    };
+    if actor.role.is_none() {
+        if let Some(l) = &state.limits.comment_ip {
+            l.check(&state.client_ip(req))?;
+        }
+    }
+    if input
+        .website
+        .as_deref()
+        .is_some_and(|w| !w.trim().is_empty())
+    {
+        return Err(AppError::Validation(BTreeMap::from([(
+            "spam".to_string(),
+            "comment.error.spam".to_string(),
+        )])));
+    }
+    let key = slug_or_id.to_string();
+    let base = state.config.base_url.clone();
+    let prepared = state
+        .with_conn(move |conn| {
+            let c = match db::consultations::find(conn, &key)? {
+                Some(c) if c.status != "draft" => c,
+                _ => app::public::visible_consultation(conn, &key)?,
+            };
+            Ok(app::intake::prepare(
+                conn, &c.id, input, t.locale, &base, &actor,
+            )?)
+        })
+        .await?;
+    Ok(state.intake.submit(prepared).await?)
+}
