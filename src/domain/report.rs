@@ -33,6 +33,8 @@
 //!   (`征求意见期间，未收到意见建议。`), whether or not the counts sentence is switched on.
 //! - The closing paragraph names the solicited units that replied 无修改意见: departments and
 //!   other units first, then districts, each group in its `order`; null when there are none.
+//! - A row standing for a duplicate cluster has `count` > 1; the printed editions add
+//!   `（共N条相同意见）` to its opinion ([`Row::opinion_display`]), the JSON keeps the two apart.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;

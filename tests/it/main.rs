@@ -6,6 +6,7 @@ mod cli;
 mod consultations;
 mod database;
 mod drafts;
+mod intake;
 mod support;
 mod units;
 mod web_basics;

@@ -46,7 +46,8 @@ pub struct Loaded {
     pub total: i64,
 }
 
-pub async fn load(state: &AppState, slug: String) -> Result<Loaded, AppError> {
+/// `with_counts`: also the comment counts (the consultation page; the form does without).
+pub async fn load(state: &AppState, slug: String, with_counts: bool) -> Result<Loaded, AppError> {
     let cache_tree = |v: &str| state.cache.tree(v);
     let (c, version_id) = state
         .with_conn(move |conn| {
@@ -71,6 +72,7 @@ pub async fn load(state: &AppState, slug: String) -> Result<Loaded, AppError> {
             };
             let counts = match state.cache.counts(&v) {
                 Some(c) => c,
+                None if !with_counts => Arc::new(HashMap::new()),
                 None => {
                     let v2 = v.clone();
                     let rows = state
@@ -85,6 +87,7 @@ pub async fn load(state: &AppState, slug: String) -> Result<Loaded, AppError> {
     let cid = c.id.clone();
     let total = match state.cache.counts(&format!("total:{cid}")) {
         Some(m) => m.get("").copied().unwrap_or(0),
+        None if !with_counts => 0,
         None => {
             let n = state
                 .with_conn(move |conn| Ok(db::submissions::count_for_consultation(conn, &cid)?))
@@ -152,7 +155,7 @@ pub async fn show(
     Lang(t): Lang,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let l = load(&state, slug.into_inner()).await?;
+    let l = load(&state, slug.into_inner(), true).await?;
     let clauses = l
         .tree
         .as_ref()
@@ -262,7 +265,7 @@ pub async fn form(
     slug: web::Path<String>,
     q: web::Query<FormQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let l = load(&state, slug.into_inner()).await?;
+    let l = load(&state, slug.into_inner(), false).await?;
     let selected: Vec<String> = q.clause.iter().cloned().collect();
     page::html(&CommentPage {
         title: t.t("comment.title"),
@@ -322,7 +325,7 @@ pub async fn submit(
             receipt.tracking_code
         ))),
         Err(e @ (AppError::Validation(_) | AppError::TooManyRequests { .. })) => {
-            let l = load(&state, slug).await?;
+            let l = load(&state, slug, false).await?;
             let (errors, notice) = match &e {
                 AppError::Validation(f) => {
                     let mut errors = crate::web::staff::field_errors(&t, f);
