@@ -8,5 +8,6 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod export;
 pub mod i18n;
 pub mod web;

@@ -6,6 +6,7 @@ pub mod consultation;
 pub mod document;
 pub mod draft_edit;
 pub mod password;
+pub mod report;
 pub mod role;
 pub mod time;
 pub mod token;

@@ -18,6 +18,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../frontend/static/app.css"),
     },
     Asset {
+        name: "report.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../frontend/static/report.css"),
+    },
+    Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../frontend/static/app.js"),
