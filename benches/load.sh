@@ -37,16 +37,16 @@ TOKEN=$("$BIN" token create --email load@example.org)
 API=http://127.0.0.1:$PORT/api/v1
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
-# A 300-clause draft: 10 sections × 5 subsections × 5 items, plus headings.
+# A 300-clause draft: 12 sections × 4 subsections × 5 items.
 python3 - >"$WORK/draft.txt" <<'PY'
-cn = "一二三四五六七八九十"
+cn = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
 out = ["武汉市人工智能发展实施方案（征求意见稿）", ""]
 n = 0
-for i in range(10):
+for i in range(12):
     out.append(f"{cn[i]}、第{i+1}部分任务"); n += 1
-    for j in range(5):
+    for j in range(4):
         out.append(f"({cn[j]})第{j+1}项重点工作。推进人工智能与实体经济深度融合，形成一批示范应用。"); n += 1
-        for k in range(4):
+        for k in range(5):
             out.append(f"{k+1}.具体措施{k+1}。加强统筹协调，完善政策体系，落实工作责任。(牵头单位:市科技局;责任单位:市经济和信息化局)"); n += 1
 print("\n".join(out))
 PY

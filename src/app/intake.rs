@@ -6,6 +6,7 @@
 //! one per submission; every caller is answered after its batch's commit. On PostgreSQL each
 //! submission is its own transaction on the pool and the server groups concurrent commits.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::mpsc;
 
 use diesel::Connection;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use tokio::sync::oneshot;
 
 use super::{Actor, Error, OFFICE, Result};
+use crate::db::consultations::Consultation;
 use crate::db::submissions::{NewOutbox, NewSubmission, Submission};
 use crate::db::{self, Database, DbConnection, DbError, DbTarget};
 use crate::domain::comment::CommentInput;
@@ -45,18 +47,74 @@ impl Receipt {
 
 const CHANNELS_FOR_STAFF: &[&str] = &["public_web", "letter", "email", "meeting", "other"];
 
-/// Checks a comment against its consultation and builds the rows to write. Pure apart from
-/// the reads it needs.
+/// A comment on its way in.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The consultation's id or slug.
+    pub consultation: String,
+    pub input: CommentInput,
+    pub locale: Locale,
+    pub base_url: String,
+    pub actor: Actor,
+}
+
+/// Checks a comment against its consultation (read in the writing transaction, so a window
+/// that has just closed is seen) and builds the rows to write.
+/// What the writer reads again and again within one batch: the consultations by id or slug
+/// and the clause ids of their current versions. Cleared with every batch, so a status change
+/// is seen by the next batch.
+#[derive(Default)]
+pub struct BatchCache {
+    consultations: HashMap<String, Option<Consultation>>,
+    clauses: HashMap<String, HashSet<String>>,
+}
+
+impl BatchCache {
+    fn consultation(&mut self, conn: &mut DbConnection, key: &str) -> Result<Option<Consultation>> {
+        if let Some(c) = self.consultations.get(key) {
+            return Ok(c.clone());
+        }
+        let c = match db::consultations::find(conn, key)? {
+            Some(c) => Some(c),
+            None => db::consultations::find_by_slug(conn, key)?,
+        };
+        self.consultations.insert(key.to_string(), c.clone());
+        Ok(c)
+    }
+
+    fn clause_ids(
+        &mut self,
+        conn: &mut DbConnection,
+        consultation_id: &str,
+    ) -> Result<&HashSet<String>> {
+        if !self.clauses.contains_key(consultation_id) {
+            let ids = db::submissions::current_clause_ids(conn, consultation_id)?;
+            self.clauses
+                .insert(consultation_id.to_string(), ids.into_iter().collect());
+        }
+        self.clauses.get(consultation_id).ok_or(Error::NotFound)
+    }
+}
+
 pub fn prepare(
     conn: &mut DbConnection,
-    consultation_id: &str,
-    input: CommentInput,
-    locale: Locale,
-    base_url: &str,
-    actor: &Actor,
+    req: Request,
+    cache: &mut BatchCache,
 ) -> Result<NewSubmission> {
+    let Request {
+        consultation,
+        input,
+        locale,
+        base_url,
+        actor,
+    } = req;
     let input = input.normalised();
-    let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+    // By id (the API) or by slug (the form); drafts are not there for anyone.
+    let c = cache
+        .consultation(conn, &consultation)?
+        .filter(|c| c.status != "draft")
+        .ok_or(Error::NotFound)?;
+    let consultation_id = c.id.as_str();
     let is_office = actor.require(OFFICE).is_ok();
     let channel = input.channel.clone().unwrap_or_else(|| "public_web".into());
     if !is_office && channel != "public_web" {
@@ -83,8 +141,13 @@ pub fn prepare(
         return Err(Error::field("window", key));
     }
     let mut errors = input.check(c.require_name);
-    let valid = db::submissions::valid_clause_ids(conn, consultation_id, &input.clause_ids)?;
-    if valid.len() != input.clause_ids.len() {
+    let known = if input.clause_ids.is_empty() {
+        true
+    } else {
+        let ids = cache.clause_ids(conn, consultation_id)?;
+        input.clause_ids.iter().all(|c| ids.contains(c))
+    };
+    if !known {
         errors.insert("clause_ids".into(), "comment.error.clauses".into());
     }
     if !errors.is_empty() {
@@ -165,8 +228,14 @@ fn write_one(conn: &mut DbConnection, mut n: NewSubmission) -> Result<Receipt> {
 }
 
 struct Job {
-    submission: NewSubmission,
+    request: Request,
     reply: oneshot::Sender<Result<Receipt>>,
+}
+
+/// Checks and writes one comment inside the caller's transaction.
+fn process(conn: &mut DbConnection, req: Request, cache: &mut BatchCache) -> Result<Receipt> {
+    let n = prepare(conn, req, cache)?;
+    write_one(conn, n)
 }
 
 /// The intake path of one node.
@@ -197,23 +266,20 @@ impl Intake {
         Ok(Self { db, writer })
     }
 
-    /// Commits a prepared submission; returns once it is durable.
-    pub async fn submit(&self, n: NewSubmission) -> Result<Receipt> {
+    /// Checks and commits a comment; returns once it is durable.
+    pub async fn submit(&self, request: Request) -> Result<Receipt> {
         match &self.writer {
             Some(tx) => {
                 let (reply, rx) = oneshot::channel();
-                tx.try_send(Job {
-                    submission: n,
-                    reply,
-                })
-                .map_err(|_| Error::Db(DbError::Unavailable))?;
+                tx.try_send(Job { request, reply })
+                    .map_err(|_| Error::Db(DbError::Unavailable))?;
                 rx.await.map_err(|_| Error::Db(DbError::Unavailable))?
             }
             None => {
                 let db = self.db.clone();
                 tokio::task::spawn_blocking(move || {
                     let mut conn = db.get()?;
-                    conn.transaction(|c| write_one(c, n))
+                    conn.transaction(|c| process(c, request, &mut BatchCache::default()))
                 })
                 .await
                 .map_err(|_| Error::Db(DbError::Unavailable))?
@@ -233,19 +299,27 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
         }
         let mut results: Vec<Result<Receipt>> = Vec::with_capacity(jobs.len());
         let mut replies = Vec::with_capacity(jobs.len());
-        let submissions: Vec<NewSubmission> = jobs
+        let requests: Vec<Request> = jobs
             .into_iter()
             .map(|j| {
                 replies.push(j.reply);
-                j.submission
+                j.request
             })
             .collect();
+        let started = std::time::Instant::now();
+        let size = requests.len();
+        let mut cache = BatchCache::default();
         let committed = conn.transaction::<_, Error, _>(|c| {
-            for n in submissions {
-                results.push(write_one(c, n));
+            for r in requests {
+                results.push(process(c, r, &mut cache));
             }
             Ok(())
         });
+        tracing::debug!(
+            size,
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "intake batch committed"
+        );
         match committed {
             Ok(()) => {
                 for (reply, r) in replies.into_iter().zip(results) {

@@ -235,3 +235,27 @@ pub fn mark_import_saved(
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The id of the consultation's current version (without its text).
+pub fn current_version_id(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Option<String>, DbError> {
+    Ok(draft_versions::table
+        .filter(draft_versions::consultation_id.eq(consultation_id))
+        .filter(draft_versions::is_current.eq(true))
+        .select(draft_versions::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The consultation a version belongs to.
+pub fn find_version_consultation(
+    conn: &mut DbConnection,
+    version_id: &str,
+) -> Result<String, DbError> {
+    Ok(draft_versions::table
+        .find(version_id)
+        .select(draft_versions::consultation_id)
+        .first(conn)?)
+}

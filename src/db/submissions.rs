@@ -58,77 +58,81 @@ pub struct NewSubmission {
 /// Inserts the submission, its one opinion (the whole text, to be split in triage), the clause
 /// links, the receipt email and the audit event. Run inside a transaction.
 pub fn insert(conn: &mut DbConnection, n: &NewSubmission) -> Result<(), DbError> {
-    let s = &n.submission;
-    diesel::insert_into(submissions::table)
-        .values(s)
-        .execute(conn)?;
-    let opinion_id = new_id();
-    diesel::insert_into(opinions::table)
-        .values((
-            opinions::id.eq(&opinion_id),
-            opinions::consultation_id.eq(&s.consultation_id),
-            opinions::submission_id.eq(&s.id),
-            opinions::position.eq(0i64),
-            opinions::received_text.eq(&s.body),
-            opinions::summary.eq(&s.body),
-            opinions::state.eq("new"),
-            opinions::created_at.eq(s.received_at),
-            opinions::updated_at.eq(s.received_at),
-        ))
-        .execute(conn)?;
-    for c in &n.clause_ids {
-        diesel::insert_into(submission_clauses::table)
+    // On the concrete connection, where diesel keeps its prepared statements: this runs
+    // thousands of times a second on the intake path.
+    crate::per_backend!(conn, |conn| {
+        let s = &n.submission;
+        diesel::insert_into(submissions::table)
+            .values(s)
+            .execute(conn)?;
+        let opinion_id = new_id();
+        diesel::insert_into(opinions::table)
             .values((
-                submission_clauses::submission_id.eq(&s.id),
-                submission_clauses::clause_id.eq(c),
+                opinions::id.eq(&opinion_id),
+                opinions::consultation_id.eq(&s.consultation_id),
+                opinions::submission_id.eq(&s.id),
+                opinions::position.eq(0i64),
+                opinions::received_text.eq(&s.body),
+                opinions::summary.eq(&s.body),
+                opinions::state.eq("new"),
+                opinions::created_at.eq(s.received_at),
+                opinions::updated_at.eq(s.received_at),
             ))
             .execute(conn)?;
-        diesel::insert_into(opinion_clauses::table)
+        for c in &n.clause_ids {
+            diesel::insert_into(submission_clauses::table)
+                .values((
+                    submission_clauses::submission_id.eq(&s.id),
+                    submission_clauses::clause_id.eq(c),
+                ))
+                .execute(conn)?;
+            diesel::insert_into(opinion_clauses::table)
+                .values((
+                    opinion_clauses::opinion_id.eq(&opinion_id),
+                    opinion_clauses::clause_id.eq(c),
+                    opinion_clauses::linked_at.eq(s.received_at),
+                ))
+                .execute(conn)?;
+        }
+        if let Some(m) = &n.outbox {
+            let id = new_id();
+            diesel::insert_into(outbox_messages::table)
+                .values((
+                    outbox_messages::id.eq(&id),
+                    outbox_messages::kind.eq(&m.kind),
+                    outbox_messages::to_address.eq(&m.to_address),
+                    outbox_messages::locale.eq(&m.locale),
+                    outbox_messages::subject.eq(&m.subject),
+                    outbox_messages::body_text.eq(&m.body_text),
+                    outbox_messages::message_id.eq(format!("<{id}@yijian>")),
+                    outbox_messages::state.eq("queued"),
+                    outbox_messages::next_attempt_at.eq(s.received_at),
+                    outbox_messages::related_type.eq(&m.related_type),
+                    outbox_messages::related_id.eq(&s.id),
+                    outbox_messages::created_at.eq(s.received_at),
+                ))
+                .execute(conn)?;
+        }
+        diesel::insert_into(audit_events::table)
             .values((
-                opinion_clauses::opinion_id.eq(&opinion_id),
-                opinion_clauses::clause_id.eq(c),
-                opinion_clauses::linked_at.eq(s.received_at),
+                audit_events::id.eq(new_id()),
+                audit_events::at.eq(s.received_at),
+                audit_events::actor_user_id.eq(&n.actor_user_id),
+                audit_events::actor_label.eq(&n.actor_label),
+                audit_events::action.eq("submission.receive"),
+                audit_events::entity_type.eq("submission"),
+                audit_events::entity_id.eq(&s.id),
+                audit_events::consultation_id.eq(&s.consultation_id),
+                audit_events::after_json.eq(serde_json::json!({
+                    "tracking_code": s.tracking_code,
+                    "channel": s.channel,
+                    "clauses": n.clause_ids.len(),
+                })
+                .to_string()),
             ))
             .execute(conn)?;
-    }
-    if let Some(m) = &n.outbox {
-        let id = new_id();
-        diesel::insert_into(outbox_messages::table)
-            .values((
-                outbox_messages::id.eq(&id),
-                outbox_messages::kind.eq(&m.kind),
-                outbox_messages::to_address.eq(&m.to_address),
-                outbox_messages::locale.eq(&m.locale),
-                outbox_messages::subject.eq(&m.subject),
-                outbox_messages::body_text.eq(&m.body_text),
-                outbox_messages::message_id.eq(format!("<{id}@yijian>")),
-                outbox_messages::state.eq("queued"),
-                outbox_messages::next_attempt_at.eq(s.received_at),
-                outbox_messages::related_type.eq(&m.related_type),
-                outbox_messages::related_id.eq(&s.id),
-                outbox_messages::created_at.eq(s.received_at),
-            ))
-            .execute(conn)?;
-    }
-    diesel::insert_into(audit_events::table)
-        .values((
-            audit_events::id.eq(new_id()),
-            audit_events::at.eq(s.received_at),
-            audit_events::actor_user_id.eq(&n.actor_user_id),
-            audit_events::actor_label.eq(&n.actor_label),
-            audit_events::action.eq("submission.receive"),
-            audit_events::entity_type.eq("submission"),
-            audit_events::entity_id.eq(&s.id),
-            audit_events::consultation_id.eq(&s.consultation_id),
-            audit_events::after_json.eq(serde_json::json!({
-                "tracking_code": s.tracking_code,
-                "channel": s.channel,
-                "clauses": n.clause_ids.len(),
-            })
-            .to_string()),
-        ))
-        .execute(conn)?;
-    Ok(())
+        Ok::<(), DbError>(())
+    })
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Submission>, DbError> {
@@ -160,24 +164,6 @@ pub fn clauses_of(
         .filter(submission_clauses::submission_id.eq(submission_id))
         .order(clauses::position.asc())
         .select((clauses::path, clauses::heading))
-        .load(conn)?)
-}
-
-/// Which of `ids` are clauses of the consultation's current version.
-pub fn valid_clause_ids(
-    conn: &mut DbConnection,
-    consultation_id: &str,
-    ids: &[String],
-) -> Result<Vec<String>, DbError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(clauses::table
-        .inner_join(draft_versions::table)
-        .filter(draft_versions::consultation_id.eq(consultation_id))
-        .filter(draft_versions::is_current.eq(true))
-        .filter(clauses::id.eq_any(ids))
-        .select(clauses::id)
         .load(conn)?)
 }
 
@@ -226,4 +212,30 @@ pub fn decisions_of(
             decisions::rationale,
         ))
         .load(conn)?)
+}
+
+/// Every clause id of the consultation's current version.
+pub fn current_clause_ids(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<String>, DbError> {
+    Ok(clauses::table
+        .inner_join(draft_versions::table)
+        .filter(draft_versions::consultation_id.eq(consultation_id))
+        .filter(draft_versions::is_current.eq(true))
+        .select(clauses::id)
+        .load(conn)?)
+}
+
+/// Submissions that count, per consultation (spam and withdrawn left out).
+pub fn counts_by_consultation(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, i64>, DbError> {
+    Ok(submissions::table
+        .filter(submissions::state.ne_all(["spam", "withdrawn"]))
+        .group_by(submissions::consultation_id)
+        .select((submissions::consultation_id, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect())
 }

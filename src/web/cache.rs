@@ -17,6 +17,12 @@ pub type Counts = Arc<HashMap<String, i64>>;
 pub struct Cache {
     trees: Mutex<HashMap<String, Arc<DraftTree>>>,
     counts: Mutex<HashMap<String, (Instant, Counts)>>,
+    /// Held while counts are computed.
+    pub refresh: tokio::sync::Mutex<()>,
+    /// Held while a stale page is rendered again.
+    pub page_refresh: tokio::sync::Mutex<()>,
+    /// Public pages as anonymous visitors see them, by path and language.
+    pages: Mutex<HashMap<String, (Instant, actix_web::web::Bytes)>>,
 }
 
 impl Cache {
@@ -33,6 +39,23 @@ impl Cache {
             m.insert(tree.version.id.clone(), tree.clone());
         }
         tree
+    }
+
+    /// A page rendered for anonymous visitors, and whether it is older than `COUNTS_TTL` (it
+    /// shows counts). A stale page is still served while one request renders the next.
+    pub fn page(&self, key: &str) -> Option<(actix_web::web::Bytes, bool)> {
+        let m = self.pages.lock().ok()?;
+        m.get(key)
+            .map(|(at, b)| (b.clone(), at.elapsed() >= COUNTS_TTL))
+    }
+
+    pub fn put_page(&self, key: &str, body: actix_web::web::Bytes) {
+        if let Ok(mut m) = self.pages.lock() {
+            if m.len() >= MAX_TREES {
+                m.clear();
+            }
+            m.insert(key.to_string(), (Instant::now(), body));
+        }
     }
 
     pub fn counts(&self, version_id: &str) -> Option<Arc<HashMap<String, i64>>> {

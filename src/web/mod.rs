@@ -201,6 +201,7 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
     } else {
         config.workers
     };
+    let blocking_threads = (config.pool_size as usize).div_ceil(workers).max(2);
     let state = web::Data::new(
         AppState::new(db, config).map_err(|e| std::io::Error::other(e.to_string()))?,
     );
@@ -209,6 +210,8 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
         .backlog(4096)
         .max_connections(100_000)
         .shutdown_timeout(30)
+        // Blocking work (the database) queues here instead of crowding the connection pool.
+        .worker_max_blocking_threads(blocking_threads)
         .bind(&bind)
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {bind}: {e}")))?;
     tracing::info!(%bind, workers, "yijian is serving");

@@ -52,7 +52,7 @@ pub async fn load(state: &AppState, slug: String, with_counts: bool) -> Result<L
     let (c, version_id) = state
         .with_conn(move |conn| {
             let c = app::public::visible_consultation(conn, &slug)?;
-            let v = db::drafts::current_version(conn, &c.id)?.map(|v| v.id);
+            let v = db::drafts::current_version_id(conn, &c.id)?;
             Ok((c, v))
         })
         .await?;
@@ -70,35 +70,15 @@ pub async fn load(state: &AppState, slug: String, with_counts: bool) -> Result<L
                     state.cache.put_tree(t)
                 }
             };
-            let counts = match state.cache.counts(&v) {
-                Some(c) => c,
-                None if !with_counts => Arc::new(HashMap::new()),
-                None => {
-                    let v2 = v.clone();
-                    let rows = state
-                        .with_conn(move |conn| Ok(db::submissions::counts_by_clause(conn, &v2)?))
-                        .await?;
-                    state.cache.put_counts(&v, rows.into_iter().collect())
-                }
+            let counts = if with_counts {
+                counts_for(state, &v).await?
+            } else {
+                state.cache.counts(&v).unwrap_or_default()
             };
             (Some(tree), counts)
         }
     };
-    let cid = c.id.clone();
-    let total = match state.cache.counts(&format!("total:{cid}")) {
-        Some(m) => m.get("").copied().unwrap_or(0),
-        None if !with_counts => 0,
-        None => {
-            let n = state
-                .with_conn(move |conn| Ok(db::submissions::count_for_consultation(conn, &cid)?))
-                .await?;
-            state.cache.put_counts(
-                &format!("total:{}", c.id),
-                HashMap::from([(String::new(), n)]),
-            );
-            n
-        }
-    };
+    let total = counts.get(TOTAL_KEY).copied().unwrap_or(0);
     Ok(Loaded {
         c,
         window,
@@ -106,6 +86,39 @@ pub async fn load(state: &AppState, slug: String, with_counts: bool) -> Result<L
         counts,
         total,
     })
+}
+
+/// Where the counts map keeps the consultation's total.
+const TOTAL_KEY: &str = "";
+
+/// Comment counts by clause (and the total under `TOTAL_KEY`), cached for a few seconds; when
+/// they are due, one request counts and the others wait for it instead of all counting.
+async fn counts_for(
+    state: &AppState,
+    version_id: &str,
+) -> Result<Arc<HashMap<String, i64>>, AppError> {
+    if let Some(c) = state.cache.counts(version_id) {
+        return Ok(c);
+    }
+    let _one = state.cache.refresh.lock().await;
+    if let Some(c) = state.cache.counts(version_id) {
+        return Ok(c);
+    }
+    let v = version_id.to_string();
+    let counts = state
+        .with_conn(move |conn| {
+            let mut m: HashMap<String, i64> = db::submissions::counts_by_clause(conn, &v)?
+                .into_iter()
+                .collect();
+            let cid = db::drafts::find_version_consultation(conn, &v)?;
+            m.insert(
+                TOTAL_KEY.to_string(),
+                db::submissions::count_for_consultation(conn, &cid)?,
+            );
+            Ok(m)
+        })
+        .await?;
+    Ok(state.cache.put_counts(version_id, counts))
 }
 
 fn flatten(t: &Tr, tree: &DraftTree, counts: &HashMap<String, i64>) -> Vec<PageClause> {
@@ -155,7 +168,26 @@ pub async fn show(
     Lang(t): Lang,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let l = load(&state, slug.into_inner(), true).await?;
+    let nav = Nav::from_session(&session);
+    let slug = slug.into_inner();
+    // Anonymous visitors all see the same page: serve it from the cache for a few seconds.
+    let key = format!("c/{slug}/{}", t.lang());
+    let anonymous = nav.user_name.is_none();
+    let mut _refreshing = None;
+    if anonymous {
+        if let Some((body, stale)) = state.cache.page(&key) {
+            match state.cache.page_refresh.try_lock() {
+                // This request renders the next page; the others keep serving this one.
+                Ok(guard) if stale => _refreshing = Some(guard),
+                _ => {
+                    return Ok(HttpResponse::Ok()
+                        .content_type("text/html; charset=utf-8")
+                        .body(body));
+                }
+            }
+        }
+    }
+    let l = load(&state, slug, true).await?;
     let clauses = l
         .tree
         .as_ref()
@@ -182,15 +214,20 @@ pub async fn show(
         days_left: (l.c.closes_at - db::now()).num_days().max(0),
         total: l.total,
         title: l.c.title.clone(),
-        nav: Nav::from_session(&session),
+        nav,
         c: l.c,
         clauses,
         toc,
         t,
     };
+    let body =
+        web::Bytes::from(askama::Template::render(&page).map_err(crate::web::errors::internal)?);
+    if anonymous {
+        state.cache.put_page(&key, body.clone());
+    }
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(askama::Template::render(&page).map_err(crate::web::errors::internal)?))
+        .body(body))
 }
 
 pub struct ClauseOption {
@@ -403,18 +440,14 @@ pub async fn submit_input(
             "comment.error.spam".to_string(),
         )])));
     }
-    let key = slug_or_id.to_string();
-    let base = state.config.base_url.clone();
-    let prepared = state
-        .with_conn(move |conn| {
-            let c = match db::consultations::find(conn, &key)? {
-                Some(c) if c.status != "draft" => c,
-                _ => app::public::visible_consultation(conn, &key)?,
-            };
-            Ok(app::intake::prepare(
-                conn, &c.id, input, t.locale, &base, &actor,
-            )?)
+    Ok(state
+        .intake
+        .submit(app::intake::Request {
+            consultation: slug_or_id.to_string(),
+            input,
+            locale: t.locale,
+            base_url: state.config.base_url.clone(),
+            actor,
         })
-        .await?;
-    Ok(state.intake.submit(prepared).await?)
+        .await?)
 }

@@ -15,6 +15,7 @@ pub struct Item {
     pub status_label: String,
     pub window: String,
     pub days_left: Option<i64>,
+    pub comments: i64,
 }
 
 #[derive(Template)]
@@ -27,7 +28,7 @@ struct HomePage {
     closed: Vec<Item>,
 }
 
-fn item(t: &Tr, c: ConsultationSummary, now: chrono::NaiveDateTime) -> Item {
+fn item(t: &Tr, c: ConsultationSummary, now: chrono::NaiveDateTime, comments: i64) -> Item {
     let fmt = |d: chrono::NaiveDateTime| d.format("%Y-%m-%d").to_string();
     let days_left = (c.status == "open").then(|| (c.closes_at - now).num_days().max(0));
     Item {
@@ -39,6 +40,7 @@ fn item(t: &Tr, c: ConsultationSummary, now: chrono::NaiveDateTime) -> Item {
         slug: c.slug,
         title: c.title,
         days_left,
+        comments,
     }
 }
 
@@ -48,13 +50,21 @@ pub async fn home(
     session: Session,
     Lang(t): Lang,
 ) -> Result<HttpResponse, AppError> {
-    let rows = state
-        .with_conn(|conn| Ok(db::consultations::list_public(conn)?))
+    let (rows, counts) = state
+        .with_conn(|conn| {
+            Ok((
+                db::consultations::list_public(conn)?,
+                db::submissions::counts_by_consultation(conn)?,
+            ))
+        })
         .await?;
     let now = db::now();
     let (open, closed): (Vec<_>, Vec<_>) = rows
         .into_iter()
-        .map(|c| item(&t, c, now))
+        .map(|c| {
+            let n = counts.get(&c.id).copied().unwrap_or(0);
+            item(&t, c, now, n)
+        })
         .partition(|i| i.days_left.is_some());
     let page = HomePage {
         nav: Nav::from_session(&session),
