@@ -175,15 +175,19 @@ pub async fn show(
     let anonymous = nav.user_name.is_none();
     let mut _refreshing = None;
     if anonymous {
-        if let Some((body, stale)) = state.cache.page(&key) {
-            match state.cache.page_refresh.try_lock() {
+        match state.cache.page(&key) {
+            Some((body, stale)) => match state.cache.page_refresh.try_lock() {
                 // This request renders the next page; the others keep serving this one.
                 Ok(guard) if stale => _refreshing = Some(guard),
-                _ => {
-                    return Ok(HttpResponse::Ok()
-                        .content_type("text/html; charset=utf-8")
-                        .body(body));
+                _ => return Ok(cached_page(body)),
+            },
+            None => {
+                // The first visitors wait for one render instead of all rendering.
+                let guard = state.cache.page_refresh.lock().await;
+                if let Some((body, _)) = state.cache.page(&key) {
+                    return Ok(cached_page(body));
                 }
+                _refreshing = Some(guard);
             }
         }
     }
@@ -228,6 +232,12 @@ pub async fn show(
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(body))
+}
+
+fn cached_page(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 pub struct ClauseOption {
