@@ -182,7 +182,7 @@ fn one_line(s: &str) -> String {
 fn apply_sqlite_pragmas(c: &mut diesel::SqliteConnection) -> diesel::QueryResult<()> {
     c.batch_execute(
         "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-         PRAGMA foreign_keys = ON;",
+         PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
     )
 }
 

@@ -244,6 +244,10 @@ fn sqlite_pragmas_are_applied_to_pooled_connections() {
         .get_result(&mut *conn)
         .unwrap();
     assert_eq!(sync.v, 2, "synchronous=FULL");
+    let ts: V = diesel::sql_query("SELECT temp_store AS v FROM pragma_temp_store")
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(ts.v, 2, "savepoint journals in memory");
     let bt: V = diesel::sql_query("SELECT timeout AS v FROM pragma_busy_timeout")
         .get_result(&mut *conn)
         .unwrap();
