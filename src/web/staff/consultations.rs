@@ -328,10 +328,7 @@ async fn lifecycle(
     match result {
         Ok(_) => Ok(page::see_other(&format!("/staff/consultations/{id}"))),
         Err(AppError::Validation(fields)) => {
-            let msg = super::field_errors(&t, &fields)
-                .into_values()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::error_line(&t, &fields);
             render_show(&state, &user, &session, t, id, Some(msg)).await
         }
         Err(e) => Err(e),

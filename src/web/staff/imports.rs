@@ -107,12 +107,7 @@ pub async fn stage(
                 consultation_title: consultation_title(&state, &id).await?,
                 consultation_id: id,
                 text: pasted,
-                error: Some(
-                    super::field_errors(&t, &fields)
-                        .into_values()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
+                error: Some(super::error_line(&t, &fields)),
                 t,
             },
         ),
@@ -295,10 +290,7 @@ pub async fn adjust(
             "/staff/consultations/{cid}/imports/{iid}#c{at}"
         ))),
         Err(AppError::Validation(f)) => {
-            let msg = super::field_errors(&t, &f)
-                .into_values()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::error_line(&t, &f);
             render_preview(&state, &user, &session, t, cid, iid, Some(msg)).await
         }
         Err(e) => Err(e),
@@ -384,10 +376,7 @@ pub async fn add_unit(
             "/staff/consultations/{cid}/imports/{iid}"
         ))),
         Err(AppError::Validation(f)) => {
-            let msg = super::field_errors(&t, &f)
-                .into_values()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::error_line(&t, &f);
             render_preview(&state, &user, &session, t, cid, iid, Some(msg)).await
         }
         Err(e) => Err(e),
