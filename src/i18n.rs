@@ -54,12 +54,33 @@ impl Locale {
         langs.into_iter().find_map(|(_, _, tag)| Locale::parse(tag))
     }
 
-    fn source(self) -> &'static str {
-        match self {
-            Locale::ZhCn => include_str!("../frontend/locales/zh-CN.toml"),
-            Locale::En => include_str!("../frontend/locales/en.toml"),
+    /// The locale's files: one per area of the product, merged into one catalog.
+    fn sources(self) -> impl Iterator<Item = &'static str> {
+        SOURCES
+            .iter()
+            .filter(move |(l, _)| *l == self)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// Every locale file. An area of the product may keep its texts in its own pair of files
+/// (`<area>.zh-CN.toml`, `<area>.en.toml`); a key must not appear in two files.
+const SOURCES: &[(Locale, &str)] = &[
+    (Locale::ZhCn, include_str!("../frontend/locales/zh-CN.toml")),
+    (Locale::En, include_str!("../frontend/locales/en.toml")),
+];
+
+/// A locale's merged catalog; a key found in two files is an error.
+fn load_locale(l: Locale) -> Result<Catalog, String> {
+    let mut out = Catalog::new();
+    for src in l.sources() {
+        for (k, v) in load_catalog(src).map_err(|e| e.to_string())? {
+            if out.insert(k.clone(), v).is_some() {
+                return Err(format!("{}: key {k} is defined twice", l.code()));
+            }
         }
     }
+    Ok(out)
 }
 
 type Catalog = HashMap<String, String>;
@@ -67,7 +88,7 @@ type Catalog = HashMap<String, String>;
 static CATALOGS: LazyLock<HashMap<Locale, Catalog>> = LazyLock::new(|| {
     Locale::ALL
         .into_iter()
-        .map(|l| (l, load_catalog(l.source()).unwrap_or_default()))
+        .map(|l| (l, load_locale(l).unwrap_or_default()))
         .collect()
 });
 
@@ -153,8 +174,8 @@ mod tests {
 
     #[test]
     fn every_locale_parses_and_has_the_same_keys() {
-        let zh = load_catalog(Locale::ZhCn.source()).unwrap();
-        let en = load_catalog(Locale::En.source()).unwrap();
+        let zh = load_locale(Locale::ZhCn).unwrap();
+        let en = load_locale(Locale::En).unwrap();
         let mut missing_en: Vec<_> = zh.keys().filter(|k| !en.contains_key(*k)).collect();
         let mut missing_zh: Vec<_> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
         missing_en.sort();

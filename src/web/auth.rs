@@ -75,7 +75,21 @@ fn bearer(req: &HttpRequest) -> Option<Result<String, AppError>> {
     Some(Ok(token::hash_secret(tok)))
 }
 
+/// Who the request's caller is, looked up once per request (the route's access guard and the
+/// handler's extractor share the answer).
 pub async fn identify(req: HttpRequest) -> Result<Option<AuthUser>, AppError> {
+    if let Some(Identified(known)) = req.extensions().get::<Identified>() {
+        return Ok(known.clone());
+    }
+    let found = lookup_caller(&req).await?;
+    req.extensions_mut().insert(Identified(found.clone()));
+    Ok(found)
+}
+
+#[derive(Clone)]
+struct Identified(Option<AuthUser>);
+
+async fn lookup_caller(req: &HttpRequest) -> Result<Option<AuthUser>, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal("application state missing".into()))?
@@ -84,7 +98,7 @@ pub async fn identify(req: HttpRequest) -> Result<Option<AuthUser>, AppError> {
         .extensions()
         .get::<tracing_actix_web::RequestId>()
         .map(|r| r.to_string());
-    let (lookup, via) = match bearer(&req) {
+    let (lookup, via) = match bearer(req) {
         Some(hash) => (Lookup::Token(hash?), AuthVia::Token),
         None => {
             let uid = req

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod lang;
 pub mod page;
 pub mod public;
+pub mod routes;
 pub mod staff;
 pub mod throttle;
 pub mod upload;
@@ -160,35 +161,12 @@ pub fn build_app(
                 )),
         )
         .wrap(TracingLogger::default())
-        .configure(routes)
+        .configure(routes::routes)
         .default_service(web::to(not_found))
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
-}
-
-/// Every route of the application.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(public::health::healthz))
-        .route("/static/{name}", web::get().to(assets::serve))
-        .route("/", web::get().to(public::home::home))
-        .route("/c/{slug}", web::get().to(public::consultation::show))
-        .route(
-            "/c/{slug}/comment",
-            web::get().to(public::consultation::form),
-        )
-        .route(
-            "/c/{slug}/comment",
-            web::post().to(public::consultation::submit),
-        )
-        .route("/track", web::get().to(public::track::form))
-        .route("/track/{code}", web::get().to(public::track::show))
-        .route("/login", web::get().to(public::login::form))
-        .route("/login", web::post().to(public::login::submit))
-        .route("/logout", web::post().to(public::login::logout))
-        .service(web::scope("/staff").configure(staff::routes))
-        .service(web::scope("/api/v1").configure(api::routes));
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.

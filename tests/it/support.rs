@@ -268,6 +268,8 @@ impl TestApp {
 pub struct Browser<'a> {
     pub app: &'a TestApp,
     cookies: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// The client's address, for rate limits (none: the test default).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl TestApp {
@@ -275,6 +277,7 @@ impl TestApp {
         Browser {
             app: self,
             cookies: Default::default(),
+            peer: None,
         }
     }
 }
@@ -290,6 +293,9 @@ impl Browser<'_> {
     }
 
     pub async fn send(&self, mut req: TestRequest) -> Resp {
+        if let Some(p) = self.peer {
+            req = req.peer_addr(p);
+        }
         let c = self.cookie_header();
         if !c.is_empty() {
             req = req.insert_header(("Cookie", c));

@@ -1,0 +1,138 @@
+//! Every route of the application in one table: the server registers it and the route × role
+//! walk test (`tests/it/permissions.rs`) reads it, so a new route cannot escape the walk.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::{Next, from_fn};
+use actix_web::web;
+
+use super::{api, assets, public, staff};
+
+/// Who may use a route. The walk asserts that everyone else is refused (401 when signed out,
+/// 403 when signed in with another role) and that those allowed are not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// The office and its approvers: staff, approver, admin (reading internal pages).
+    Internal,
+    /// The drafting office: staff and admin (changing things).
+    Office,
+    /// Approvers and admins.
+    Approver,
+    /// Admins only.
+    Admin,
+    /// Department users, on what concerns their own unit (another unit's gets 404).
+    Department,
+}
+
+impl Access {
+    /// Whether a signed-in user of `role` passes the role check of a route.
+    pub fn allows(self, role: crate::domain::Role) -> bool {
+        use crate::domain::Role::*;
+        match self {
+            Access::Public | Access::SignedIn => true,
+            Access::Internal => matches!(role, Staff | Approver | Admin),
+            Access::Office => matches!(role, Staff | Admin),
+            Access::Approver => matches!(role, Approver | Admin),
+            Access::Admin => role == Admin,
+            Access::Department => role == Department,
+        }
+    }
+}
+
+/// Refuses, before the handler reads the body, a caller the route's access rule excludes:
+/// 401 (a sign-in page for browsers) when signed out, 403 for another role. Use cases check
+/// again, and check which unit a department user may see.
+async fn guard(
+    access: Access,
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    use super::errors::AppError;
+    if access != Access::Public {
+        let refusal = match super::auth::identify(req.request().clone()).await {
+            Err(e) => Some(e),
+            Ok(None) => Some(AppError::Unauthorized),
+            Ok(Some(u)) if !access.allows(u.role) => Some(AppError::Forbidden),
+            Ok(Some(_)) => None,
+        };
+        if let Some(e) = refusal {
+            // A response, not an error, so the application's error pages render it.
+            return Ok(req.error_response(e).map_into_right_body());
+        }
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! route_table {
+    ($( $method:ident $path:literal => $handler:path, $access:ident; )*) => {
+        /// The table, for tests and documentation.
+        pub static ROUTES: &[RouteInfo] = &[
+            $( RouteInfo { method: stringify!($method), path: $path, access: Access::$access }, )*
+        ];
+
+        /// Registers every route of the table.
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $( cfg.route(
+                $path,
+                web::method(Method::$method)
+                    .to($handler)
+                    .wrap(from_fn(|req, next| guard(Access::$access, req, next))),
+            ); )*
+        }
+    };
+}
+
+route_table! {
+    GET "/healthz" => public::health::healthz, Public;
+    GET "/static/{name}" => assets::serve, Public;
+    GET "/" => public::home::home, Public;
+    GET "/c/{slug}" => public::consultation::show, Public;
+    GET "/c/{slug}/comment" => public::consultation::form, Public;
+    POST "/c/{slug}/comment" => public::consultation::submit, Public;
+    GET "/track" => public::track::form, Public;
+    GET "/track/{code}" => public::track::show, Public;
+    GET "/login" => public::login::form, Public;
+    POST "/login" => public::login::submit, Public;
+    POST "/logout" => public::login::logout, Public;
+
+    GET "/staff" => staff::consultations::index, Internal;
+    GET "/staff/consultations/new" => staff::consultations::new_form, Office;
+    POST "/staff/consultations" => staff::consultations::create, Office;
+    GET "/staff/consultations/{id}" => staff::consultations::show, Internal;
+    POST "/staff/consultations/{id}/open" => staff::consultations::open, Office;
+    POST "/staff/consultations/{id}/close" => staff::consultations::close, Office;
+    GET "/staff/consultations/{id}/drafts/new" => staff::imports::new_form, Office;
+    POST "/staff/consultations/{id}/drafts" => staff::imports::stage, Office;
+    GET "/staff/consultations/{id}/imports/{import_id}" => staff::imports::preview, Office;
+    POST "/staff/consultations/{id}/imports/{import_id}/ops" => staff::imports::adjust, Office;
+    POST "/staff/consultations/{id}/imports/{import_id}/undo" => staff::imports::undo, Office;
+    POST "/staff/consultations/{id}/imports/{import_id}/save" => staff::imports::save, Office;
+    POST "/staff/consultations/{id}/imports/{import_id}/units" => staff::imports::add_unit, Office;
+
+    GET "/api/v1/me" => api::me, SignedIn;
+    POST "/api/v1/session" => public::login::api_login, Public;
+    DELETE "/api/v1/session" => public::login::api_logout, Public;
+    GET "/api/v1/units" => api::units::list, Internal;
+    POST "/api/v1/units" => api::units::create, Office;
+    POST "/api/v1/consultations" => api::consultations::create, Office;
+    GET "/api/v1/consultations/{id}" => api::consultations::show, Public;
+    POST "/api/v1/consultations/{id}/open" => api::consultations::open, Office;
+    POST "/api/v1/consultations/{id}/close" => api::consultations::close, Office;
+    POST "/api/v1/consultations/{id}/submissions" => api::submissions::create, Public;
+    GET "/api/v1/track/{code}" => public::track::api, Public;
+    POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
+    GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
+}
