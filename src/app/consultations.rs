@@ -205,3 +205,13 @@ fn transition(
         Ok(after)
     })
 }
+
+/// A consultation, for the office's own pages.
+pub fn find(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Consultation> {
+    actor.require(&[
+        crate::domain::Role::Staff,
+        crate::domain::Role::Approver,
+        crate::domain::Role::Admin,
+    ])?;
+    db::consultations::find(conn, id)?.ok_or(Error::NotFound)
+}

@@ -1,11 +1,13 @@
 //! Use cases: each one function that validates, changes the database in one transaction and
 //! records what it did. The only layer that coordinates domain, db and mail.
 
+pub mod attachments;
 pub mod consultations;
 pub mod drafts;
 pub mod intake;
 pub mod public;
 pub mod sessions;
+pub mod solicitations;
 pub mod units;
 pub mod users;
 
@@ -98,6 +100,9 @@ pub enum Error {
     Conflict(String),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// Files under the data directory could not be read or written.
+    #[error("storage: {0}")]
+    Storage(String),
 }
 
 impl From<diesel::result::Error> for Error {

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod consultations;
 pub mod drafts;
 pub mod schema;
+pub mod solicitations;
 pub mod submissions;
 pub mod tokens;
 pub mod units;

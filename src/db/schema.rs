@@ -377,7 +377,28 @@ diesel::joinable!(publications -> users (published_by));
 diesel::joinable!(audit_events -> users (actor_user_id));
 diesel::joinable!(audit_events -> consultations (consultation_id));
 
+diesel::table! {
+    solicitation_replies (id) {
+        id -> Text,
+        solicitation_id -> Text,
+        version -> BigInt,
+        kind -> Text,
+        note -> Nullable<Text>,
+        channel -> Text,
+        submission_id -> Nullable<Text>,
+        attachment_id -> Nullable<Text>,
+        opinion_count -> BigInt,
+        submitted_by -> Nullable<Text>,
+        submitted_at -> Timestamp,
+    }
+}
+diesel::joinable!(solicitation_replies -> solicitations (solicitation_id));
+diesel::joinable!(solicitation_replies -> submissions (submission_id));
+diesel::joinable!(solicitation_replies -> attachments (attachment_id));
+diesel::joinable!(solicitation_replies -> users (submitted_by));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    solicitation_replies,
     draft_imports,
     settings,
     units,

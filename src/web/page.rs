@@ -38,6 +38,15 @@ impl Nav {
         }
     }
 
+    /// Where the header's workbench link goes for this user.
+    pub fn workbench(&self) -> &'static str {
+        if self.role.as_deref() == Some("department") {
+            "/dept"
+        } else {
+            "/staff"
+        }
+    }
+
     pub fn is_office(&self) -> bool {
         matches!(self.role.as_deref(), Some("staff" | "admin" | "approver"))
     }

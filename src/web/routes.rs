@@ -7,7 +7,7 @@ use actix_web::http::Method;
 use actix_web::middleware::{Next, from_fn};
 use actix_web::web;
 
-use super::{api, assets, public, staff};
+use super::{api, assets, dept, public, staff};
 
 /// Who may use a route. The walk asserts that everyone else is refused (401 when signed out,
 /// 403 when signed in with another role) and that those allowed are not.
@@ -27,6 +27,9 @@ pub enum Access {
     Admin,
     /// Department users, on what concerns their own unit (another unit's gets 404).
     Department,
+    /// Those who write a solicited unit's reply: its department users (their own unit only)
+    /// and the office (recording a paper letter).
+    Solicited,
 }
 
 impl Access {
@@ -40,6 +43,7 @@ impl Access {
             Access::Approver => matches!(role, Approver | Admin),
             Access::Admin => role == Admin,
             Access::Department => role == Department,
+            Access::Solicited => matches!(role, Department | Staff | Admin),
         }
     }
 }
@@ -121,6 +125,15 @@ route_table! {
     POST "/staff/consultations/{id}/imports/{import_id}/undo" => staff::imports::undo, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/save" => staff::imports::save, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/units" => staff::imports::add_unit, Office;
+    GET "/staff/consultations/{id}/solicitations" => staff::solicitations::board, Internal;
+    POST "/staff/consultations/{id}/solicitations" => staff::solicitations::invite, Office;
+    GET "/staff/consultations/{id}/solicitations/{unit_id}/letter" => staff::solicitations::letter_form, Office;
+    POST "/staff/consultations/{id}/solicitations/{unit_id}/letter" => staff::solicitations::letter, Office;
+
+    GET "/dept" => dept::index, Department;
+    GET "/dept/consultations/{id}" => dept::show, Department;
+    POST "/dept/consultations/{id}" => dept::reply, Department;
+    GET "/attachments/{attachment_id}" => dept::attachment, SignedIn;
 
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
@@ -135,4 +148,10 @@ route_table! {
     GET "/api/v1/track/{code}" => public::track::api, Public;
     POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
     GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
+    GET "/api/v1/consultations/{id}/solicitations" => api::solicitations::board, Internal;
+    POST "/api/v1/consultations/{id}/solicitations" => api::solicitations::invite, Office;
+    GET "/api/v1/consultations/{id}/solicitations/{unit_id}" => api::solicitations::unit, SignedIn;
+    POST "/api/v1/consultations/{id}/solicitations/{unit_id}/reply" => api::solicitations::reply, Solicited;
+    GET "/api/v1/solicitations" => api::solicitations::portal, Department;
+    POST "/api/v1/attachments" => api::solicitations::upload, Solicited;
 }

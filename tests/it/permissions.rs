@@ -226,7 +226,12 @@ async fn every_route_with_every_role() {
                 .unwrap();
         }
         let staff = &tokens.iter().find(|(c, _)| *c == Caller::Staff).unwrap().1;
-        let fixture = fixture(&app, staff).await;
+        let dept_a = &tokens
+            .iter()
+            .find(|(c, _)| *c == Caller::DepartmentA)
+            .unwrap()
+            .1;
+        let fixture = fixture(&app, staff, dept_a).await;
 
         let mut routes: Vec<&RouteInfo> = ROUTES.iter().collect();
         routes.sort_by_key(|r| ends_session(r));
@@ -300,7 +305,7 @@ fn judge(caller: Caller, route: &RouteInfo, path: &str, r: &Resp) -> Result<(), 
 }
 
 /// A consultation with a draft, an opening, a submission and a staged import.
-async fn fixture(app: &TestApp, staff: &str) -> Fixture {
+async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
     let c = app.consultation(staff, 40).await;
     let id = c["id"].as_str().unwrap().to_string();
     let slug = c["slug"].as_str().unwrap().to_string();
@@ -352,8 +357,33 @@ async fn fixture(app: &TestApp, staff: &str) -> Fixture {
     assert_eq!(r.status, 303, "{}", r.text());
     let location = r.header("location").unwrap().to_string();
     let import_id = location.rsplit('/').next().unwrap().to_string();
+    // Unit A is asked for its views and attaches a letter.
+    let unit_a = app.get_as("/api/v1/units", staff).await.json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .post_json(
+            &format!("/api/v1/consultations/{id}/solicitations"),
+            Some(staff),
+            serde_json::json!({"unit_ids": [unit_a], "deadline": "2099-12-31"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = app
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/attachments?filename=letter.pdf")
+                .insert_header(("Authorization", format!("Bearer {dept_a}")))
+                .set_payload(b"%PDF-1.4 a letter".to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let attachment_id = r.json()["id"].as_str().unwrap().to_string();
     Fixture {
         values: vec![
+            ("unit_id", unit_a),
+            ("attachment_id", attachment_id),
             ("id", id),
             ("slug", slug),
             ("code", code),

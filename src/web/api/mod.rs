@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod drafts;
+pub mod solicitations;
 pub mod submissions;
 pub mod units;
 

@@ -102,6 +102,10 @@ pub async fn submit(
     csrf::verify(&session, &form.csrf_token)?;
     let next = page::safe_next(form.next.as_deref());
     match sign_in(&state, &req, &session, &form.email, &form.password).await {
+        // Department users land on their unit's portal unless they were sent elsewhere.
+        Ok(user) if user.role == "department" && form.next.as_deref().unwrap_or("").is_empty() => {
+            Ok(page::see_other("/dept"))
+        }
         Ok(_) => Ok(page::see_other(&next)),
         Err(e @ (AppError::Validation(_) | AppError::TooManyRequests { .. })) => {
             let (status, error) = match &e {

@@ -1,0 +1,1 @@
+DROP TABLE solicitation_replies;
