@@ -33,6 +33,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Public comments accepted per IP address per hour (0: no limit).
     pub comment_rate_per_hour: u32,
+    /// Days before a solicitation's deadline when pending units are reminded (0: no reminder
+    /// before the deadline; the overdue notice is still sent).
+    pub reminder_days: u32,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             timezone: "+08:00".into(),
             trust_proxy: false,
             comment_rate_per_hour: 30,
+            reminder_days: 3,
         }
     }
 }
@@ -83,6 +87,7 @@ pub struct Config {
     pub timezone: chrono::FixedOffset,
     pub trust_proxy: bool,
     pub comment_rate_per_hour: u32,
+    pub reminder_days: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -163,6 +168,7 @@ impl Settings {
             timezone,
             trust_proxy: self.trust_proxy,
             comment_rate_per_hour: self.comment_rate_per_hour,
+            reminder_days: self.reminder_days,
             bind: self.bind,
             data_dir: self.data_dir,
             database_url,

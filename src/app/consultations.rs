@@ -148,7 +148,7 @@ pub fn create(
 
 /// Opens a draft consultation for comment (comments are accepted from `opens_at`).
 pub fn open(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Consultation> {
-    transition(conn, id, Status::Open, None, actor)
+    transition(conn, id, Status::Open, None, actor, db::now())
 }
 
 /// Closes an open consultation. Before `closes_at` this is an early close and needs a reason.
@@ -158,7 +158,7 @@ pub fn close(
     reason: Option<&str>,
     actor: &Actor,
 ) -> Result<Consultation> {
-    transition(conn, id, Status::Closed, reason, actor)
+    transition(conn, id, Status::Closed, reason, actor, db::now())
 }
 
 fn transition(
@@ -167,6 +167,7 @@ fn transition(
     to: Status,
     reason: Option<&str>,
     actor: &Actor,
+    now: chrono::NaiveDateTime,
 ) -> Result<Consultation> {
     actor.require(OFFICE)?;
     conn.transaction(|conn| {
@@ -178,7 +179,6 @@ fn transition(
                 format!("consultation.error.cannot_{}", to.as_str()),
             )])));
         }
-        let now = db::now();
         let closed = if to == Status::Closed {
             let reason = reason.map(str::trim).filter(|r| !r.is_empty());
             let early = now < c.closes_at;
@@ -214,4 +214,20 @@ pub fn find(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Consulta
         crate::domain::Role::Admin,
     ])?;
     db::consultations::find(conn, id)?.ok_or(Error::NotFound)
+}
+
+/// Closes, as the system, every open consultation whose window has ended. Returns their ids.
+pub fn close_expired(conn: &mut DbConnection, at: chrono::NaiveDateTime) -> Result<Vec<String>> {
+    let due = db::consultations::open_past(conn, at)?;
+    let system = Actor::system();
+    let mut closed = Vec::new();
+    for id in due {
+        match transition(conn, &id, Status::Closed, None, &system, at) {
+            Ok(_) => closed.push(id),
+            // Closed by someone else meanwhile.
+            Err(Error::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(closed)
 }

@@ -114,16 +114,7 @@ pub fn invite(
             };
             dbs::insert(conn, &s)?;
             for to in emails.get(&u.id).into_iter().flatten() {
-                let m = message(
-                    Locale::ZhCn,
-                    "invitation",
-                    &c.title,
-                    &u.name,
-                    deadline,
-                    &format!("{}/dept/consultations/{}", mail.base_url, c.id),
-                    to,
-                    mail.timezone,
-                );
+                let m = message(Locale::ZhCn, "invitation", &c, &u.name, deadline, to, mail);
                 dbs::queue_mail(conn, &m, &s.id, at)?;
             }
             audit::record(
@@ -150,16 +141,17 @@ pub struct MailContext {
 fn message(
     locale: Locale,
     kind: &str,
-    consultation: &str,
+    c: &db::consultations::Consultation,
     unit: &str,
     deadline: NaiveDateTime,
-    link: &str,
     to: &str,
-    tz: chrono::FixedOffset,
+    mail: &MailContext,
 ) -> NewOutbox {
-    let deadline = crate::domain::time::format_local(deadline, tz);
+    let deadline = crate::domain::time::format_local(deadline, mail.timezone);
+    let link = format!("{}/dept/consultations/{}", mail.base_url, c.id);
+    let link = link.as_str();
     let args = [
-        ("consultation", consultation),
+        ("consultation", c.title.as_str()),
         ("unit", unit),
         ("deadline", deadline.as_str()),
         ("link", link),
@@ -555,21 +547,14 @@ pub fn send_reminders(
             continue;
         };
         let kind = if overdue { "overdue" } else { "reminder" };
-        conn.transaction::<_, Error, _>(|conn| {
+        let won = conn.transaction::<_, Error, _>(|conn| {
+            if !dbs::mark_reminded(conn, &s.id, s.last_reminded_at, at)? {
+                return Ok(false);
+            }
             for to in emails.get(&s.unit_id).into_iter().flatten() {
-                let m = message(
-                    Locale::ZhCn,
-                    kind,
-                    &c.title,
-                    &unit.name,
-                    s.deadline,
-                    &format!("{}/dept/consultations/{}", mail.base_url, c.id),
-                    to,
-                    mail.timezone,
-                );
+                let m = message(Locale::ZhCn, kind, &c, &unit.name, s.deadline, to, mail);
                 dbs::queue_mail(conn, &m, &s.id, at)?;
             }
-            dbs::mark_reminded(conn, &s.id, at)?;
             audit::record(
                 conn,
                 audit::AuditEntry {
@@ -578,9 +563,9 @@ pub fn send_reminders(
                     ..Actor::system().audit("solicitation.remind", "solicitation", &s.id)
                 },
             )?;
-            Ok(())
+            Ok(true)
         })?;
-        n += 1;
+        n += usize::from(won);
     }
     Ok(n)
 }

@@ -150,3 +150,12 @@ pub fn list_all(conn: &mut DbConnection) -> Result<Vec<ConsultationSummary>, DbE
         .select(ConsultationSummary::as_select())
         .load(conn)?)
 }
+
+/// Open consultations whose window ended before `at`.
+pub fn open_past(conn: &mut DbConnection, at: NaiveDateTime) -> Result<Vec<String>, DbError> {
+    Ok(consultations::table
+        .filter(consultations::status.eq("open"))
+        .filter(consultations::closes_at.le(at))
+        .select(consultations::id)
+        .load(conn)?)
+}

@@ -339,11 +339,24 @@ pub fn due_reminders(
         .collect())
 }
 
-pub fn mark_reminded(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(solicitations::table.find(id))
-        .set(solicitations::last_reminded_at.eq(Some(at)))
-        .execute(conn)?;
-    Ok(())
+/// Marks a reminder as sent, unless another node did since `seen` was read. Returns whether
+/// this caller won (and so sends the mail).
+pub fn mark_reminded(
+    conn: &mut DbConnection,
+    id: &str,
+    seen: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let q = solicitations::table.filter(solicitations::id.eq(id));
+    let n = match seen {
+        Some(t) => diesel::update(q.filter(solicitations::last_reminded_at.eq(t)))
+            .set(solicitations::last_reminded_at.eq(Some(at)))
+            .execute(conn)?,
+        None => diesel::update(q.filter(solicitations::last_reminded_at.is_null()))
+            .set(solicitations::last_reminded_at.eq(Some(at)))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
 }
 
 /// A stored file's record.

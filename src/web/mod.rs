@@ -170,6 +170,43 @@ async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
+/// Runs the clock's work (closing ended consultations, reminders) every half minute on its own
+/// thread for the life of the process.
+fn start_clock(db: Database, config: &Config) {
+    let mail = crate::app::solicitations::MailContext {
+        base_url: config.base_url.clone(),
+        timezone: config.timezone,
+    };
+    let reminder_days = config.reminder_days;
+    let spawned = std::thread::Builder::new()
+        .name("yijian-clock".into())
+        .spawn(move || {
+            loop {
+                let pass = db
+                    .get()
+                    .map_err(crate::app::Error::from)
+                    .and_then(|mut conn| {
+                        crate::app::schedule::run(&mut conn, crate::db::now(), reminder_days, &mail)
+                    });
+                match pass {
+                    Ok(p) if p.closed + p.reminded > 0 => {
+                        tracing::info!(
+                            closed = p.closed,
+                            reminded = p.reminded,
+                            "scheduled work done"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "scheduled work failed; retrying later"),
+                }
+                std::thread::sleep(std::time::Duration::from_secs(30));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the scheduler thread");
+    }
+}
+
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
 pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
     let bind = config.bind.clone();
@@ -181,6 +218,7 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
         config.workers
     };
     let blocking_threads = (config.pool_size as usize).div_ceil(workers).max(2);
+    start_clock(db.clone(), &config);
     let state = web::Data::new(
         AppState::new(db, config).map_err(|e| std::io::Error::other(e.to_string()))?,
     );

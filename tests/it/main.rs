@@ -9,6 +9,7 @@ mod database;
 mod drafts;
 mod intake;
 mod permissions;
+mod solicitations;
 mod support;
 mod units;
 mod web_basics;

@@ -137,16 +137,28 @@ impl ReplyTarget {
     }
 }
 
+/// What the form shows besides the stored reply.
+#[derive(Default)]
+pub(crate) struct FormState {
+    /// The rows and note as submitted, when shown again with errors.
+    pub submitted: Option<(Vec<FormRow>, String)>,
+    pub errors: BTreeMap<String, String>,
+    pub saved: bool,
+}
+
 pub(crate) async fn render_reply(
     state: &AppState,
     user: &AuthUser,
     session: &Session,
     t: Tr,
     target: ReplyTarget,
-    submitted: Option<(Vec<FormRow>, String)>,
-    errors: BTreeMap<String, String>,
-    saved: bool,
+    form: FormState,
 ) -> Result<HttpResponse, AppError> {
+    let FormState {
+        submitted,
+        errors,
+        saved,
+    } = form;
     let actor = user.actor();
     let (cid, uid) = (target.consultation_id.clone(), target.unit_id.clone());
     let (view, tree) = state
@@ -242,9 +254,10 @@ pub async fn show(
         &session,
         t,
         target,
-        None,
-        BTreeMap::new(),
-        query.saved.is_some(),
+        FormState {
+            saved: query.saved.is_some(),
+            ..FormState::default()
+        },
     )
     .await
 }
@@ -334,9 +347,11 @@ pub(crate) async fn receive_reply(
                 &session,
                 t,
                 target,
-                Some((rows, note)),
-                errors,
-                false,
+                FormState {
+                    submitted: Some((rows, note)),
+                    errors,
+                    saved: false,
+                },
             )
             .await
         }

@@ -64,16 +64,27 @@ pub struct BoardQuery {
     invited: Option<usize>,
 }
 
+/// The invitation form's state.
+#[derive(Default)]
+struct InviteForm {
+    deadline: String,
+    errors: BTreeMap<String, String>,
+    invited: Option<usize>,
+}
+
 async fn render_board(
     state: &AppState,
     user: &AuthUser,
     session: &Session,
     t: Tr,
     id: String,
-    deadline: String,
-    errors: BTreeMap<String, String>,
-    invited: Option<usize>,
+    form: InviteForm,
 ) -> Result<HttpResponse, AppError> {
+    let InviteForm {
+        deadline,
+        errors,
+        invited,
+    } = form;
     let actor = user.actor();
     let cid = id.clone();
     let (c, board, units) = state
@@ -158,9 +169,10 @@ pub async fn board(
         &session,
         t,
         id.into_inner().to_string(),
-        String::new(),
-        BTreeMap::new(),
-        query.invited,
+        InviteForm {
+            invited: query.invited,
+            ..InviteForm::default()
+        },
     )
     .await
 }
@@ -211,7 +223,19 @@ pub async fn invite(
             "/staff/consultations/{id}/solicitations?invited={n}"
         ))),
         Err(AppError::Validation(errors)) => {
-            render_board(&state, &user, &session, t, id, deadline_text, errors, None).await
+            render_board(
+                &state,
+                &user,
+                &session,
+                t,
+                id,
+                InviteForm {
+                    deadline: deadline_text,
+                    errors,
+                    invited: None,
+                },
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -252,9 +276,7 @@ pub async fn letter_form(
         &session,
         t,
         target,
-        None,
-        BTreeMap::new(),
-        false,
+        crate::web::dept::FormState::default(),
     )
     .await
 }
