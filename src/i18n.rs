@@ -76,6 +76,14 @@ const SOURCES: &[(Locale, &str)] = &[
         Locale::En,
         include_str!("../frontend/locales/solicit.en.toml"),
     ),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/accounts.zh-CN.toml"),
+    ),
+    (
+        Locale::En,
+        include_str!("../frontend/locales/accounts.en.toml"),
+    ),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.
@@ -213,5 +221,27 @@ mod tests {
         );
         assert_eq!(Locale::from_accept_language("fr, de"), None);
         assert_eq!(Locale::parse("EN_gb"), Some(Locale::En));
+    }
+}
+#[cfg(test)]
+mod sources {
+    /// A locale file left out of `SOURCES` would silently show keys instead of text.
+    #[test]
+    fn every_locale_file_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/locales");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    super::SOURCES.iter().any(|(_, s)| *s == text),
+                    "{} is not in i18n::SOURCES",
+                    path.display()
+                );
+                n += 1;
+            }
+        }
+        assert_eq!(n, super::SOURCES.len());
     }
 }

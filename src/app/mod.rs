@@ -1,6 +1,7 @@
 //! Use cases: each one function that validates, changes the database in one transaction and
 //! records what it did. The only layer that coordinates domain, db and mail.
 
+pub mod accounts;
 pub mod attachments;
 pub mod consultations;
 pub mod drafts;

@@ -115,7 +115,7 @@ pub fn invite(
             dbs::insert(conn, &s)?;
             for to in emails.get(&u.id).into_iter().flatten() {
                 let m = message(Locale::ZhCn, "invitation", &c, &u.name, deadline, to, mail);
-                dbs::queue_mail(conn, &m, &s.id, at)?;
+                db::mailqueue::queue(conn, &m, &s.id, at)?;
             }
             audit::record(
                 conn,
@@ -553,7 +553,7 @@ pub fn send_reminders(
             }
             for to in emails.get(&s.unit_id).into_iter().flatten() {
                 let m = message(Locale::ZhCn, kind, &c, &unit.name, s.deadline, to, mail);
-                dbs::queue_mail(conn, &m, &s.id, at)?;
+                db::mailqueue::queue(conn, &m, &s.id, at)?;
             }
             audit::record(
                 conn,

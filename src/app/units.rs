@@ -131,3 +131,201 @@ pub fn list(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<UnitView>> {
         })
         .collect())
 }
+
+/// What a CSV import did, or would have done.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// `(line, locale key)` for each refused line; when any, nothing was saved.
+    pub errors: Vec<(usize, String)>,
+}
+
+/// Reads a units CSV: a header naming the columns (`name`/`名称`, `kind`/`类别`,
+/// `aliases`/`别名`, `emails`/`邮箱`; several values in one cell separated by `;`, `；` or `、`),
+/// UTF-8 (with or without BOM) or GB18030 as saved by Excel. New names are created; known
+/// units get the new aliases and addresses and the kind given. All lines or none are saved.
+pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Result<ImportReport> {
+    actor.require(OFFICE)?;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|_| Error::field("file", "unit.import.error.header"))?
+        .clone();
+    let col = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
+    let Some(name_col) = col(&["name", "名称", "单位名称", "单位"]) else {
+        return Err(Error::field("file", "unit.import.error.header"));
+    };
+    let kind_col = col(&["kind", "类别", "类型", "单位类别"]);
+    let alias_col = col(&["aliases", "alias", "别名", "简称"]);
+    let email_col = col(&["emails", "email", "邮箱", "联系邮箱", "电子邮箱"]);
+    let split = |s: &str| -> Vec<String> {
+        s.split([';', '；', '、', '|'])
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    struct Row {
+        line: usize,
+        name: String,
+        kind: Option<UnitKind>,
+        aliases: Vec<String>,
+        emails: Vec<String>,
+    }
+    let mut rows = Vec::new();
+    let mut report = ImportReport::default();
+    for (i, rec) in reader.records().enumerate() {
+        let line = i + 2;
+        let Ok(rec) = rec else {
+            report.errors.push((line, "unit.import.error.line".into()));
+            continue;
+        };
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
+        let name = get(Some(name_col)).to_string();
+        if name.is_empty() && rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if name.is_empty() || name.chars().count() > 100 {
+            report.errors.push((line, "unit.error.name".into()));
+            continue;
+        }
+        let kind_text = get(kind_col);
+        let kind = if kind_text.is_empty() {
+            None
+        } else {
+            match kind_text {
+                "部门" | "市直部门" => Some(UnitKind::Department),
+                "区" | "区（开发区）" | "区(开发区)" | "开发区" => {
+                    Some(UnitKind::District)
+                }
+                "其他" | "其他单位" => Some(UnitKind::Other),
+                k => match UnitKind::parse(&k.to_ascii_lowercase()) {
+                    Some(k) => Some(k),
+                    None => {
+                        report.errors.push((line, "unit.error.kind".into()));
+                        continue;
+                    }
+                },
+            }
+        };
+        let emails: Vec<String> = split(get(email_col))
+            .into_iter()
+            .map(|e| e.to_lowercase())
+            .collect();
+        if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+            report.errors.push((line, "user.error.email".into()));
+            continue;
+        }
+        let aliases: Vec<String> = split(get(alias_col))
+            .into_iter()
+            .filter(|a| *a != name)
+            .collect();
+        rows.push(Row {
+            line,
+            name,
+            kind,
+            aliases,
+            emails,
+        });
+    }
+    if rows.is_empty() && report.errors.is_empty() {
+        return Err(Error::field("file", "unit.import.error.empty"));
+    }
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let result = conn.transaction::<_, Error, _>(|conn| {
+        let known_aliases = db::units::all_aliases(conn)?;
+        let known_emails = db::units::all_emails(conn)?;
+        for r in &rows {
+            match db::units::resolve(conn, &r.name)? {
+                None => {
+                    for a in &r.aliases {
+                        if db::units::resolve(conn, a)?.is_some() {
+                            report.errors.push((r.line, "unit.error.taken".into()));
+                        }
+                    }
+                    if report.errors.iter().any(|(l, _)| *l == r.line) {
+                        continue;
+                    }
+                    let input = CreateUnit {
+                        name: r.name.clone(),
+                        kind: r.kind.unwrap_or_else(|| UnitKind::guess(&r.name)).as_str().into(),
+                        aliases: r.aliases.clone(),
+                        emails: r.emails.clone(),
+                    };
+                    match create(conn, input, actor) {
+                        Ok(_) => report.created += 1,
+                        Err(Error::Validation(f)) => {
+                            for (_, k) in f {
+                                report.errors.push((r.line, k));
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Some(u) => {
+                    let have_a = known_aliases.get(&u.id).cloned().unwrap_or_default();
+                    let have_e = known_emails.get(&u.id).cloned().unwrap_or_default();
+                    let mut changed = false;
+                    for a in r.aliases.iter().filter(|a| !have_a.contains(a) && **a != u.name) {
+                        if db::units::resolve(conn, a)?.is_some() {
+                            report.errors.push((r.line, "unit.error.taken".into()));
+                            continue;
+                        }
+                        db::units::add_alias(conn, &u.id, a)?;
+                        changed = true;
+                    }
+                    for e in r.emails.iter().filter(|e| !have_e.contains(e)) {
+                        db::units::add_email(conn, &u.id, e)?;
+                        changed = true;
+                    }
+                    if let Some(k) = r.kind.filter(|k| k.as_str() != u.kind) {
+                        db::units::set_kind(conn, &u.id, k.as_str())?;
+                        changed = true;
+                    }
+                    if changed {
+                        audit::record(
+                            conn,
+                            audit::AuditEntry {
+                                after: Some(json!({"aliases": r.aliases, "emails": r.emails, "kind": r.kind.map(|k| k.as_str())})),
+                                ..actor.audit("unit.update", "unit", &u.id)
+                            },
+                        )?;
+                        report.updated += 1;
+                    } else {
+                        report.unchanged += 1;
+                    }
+                }
+            }
+        }
+        if report.errors.is_empty() {
+            Ok(())
+        } else {
+            // Roll everything back: the file is fixed and imported again as a whole.
+            Err(Error::Conflict("import refused".into()))
+        }
+    });
+    match result {
+        Ok(()) => Ok(report),
+        Err(Error::Conflict(_)) => Ok(ImportReport {
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            errors: report.errors,
+        }),
+        Err(e) => Err(e),
+    }
+}

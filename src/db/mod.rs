@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod consultations;
 pub mod drafts;
+pub mod mailqueue;
 pub mod schema;
 pub mod solicitations;
 pub mod submissions;

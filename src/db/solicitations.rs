@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    attachments, clauses, consultations, opinion_clauses, opinions, outbox_messages,
-    solicitation_replies, solicitations, submission_clauses, submissions, units, users,
+    attachments, clauses, consultations, opinion_clauses, opinions, solicitation_replies,
+    solicitations, submission_clauses, submissions, units, users,
 };
 use super::{DbConnection, DbError, new_id};
 
@@ -413,31 +413,4 @@ pub fn unit_ids_of_kind(conn: &mut DbConnection, kind: &str) -> Result<Vec<Strin
         .order((units::sort_order, units::name))
         .select(units::id)
         .load(conn)?)
-}
-
-/// Queues an email in the caller's transaction.
-pub fn queue_mail(
-    conn: &mut DbConnection,
-    m: &super::submissions::NewOutbox,
-    related_id: &str,
-    at: NaiveDateTime,
-) -> Result<(), DbError> {
-    let id = new_id();
-    diesel::insert_into(outbox_messages::table)
-        .values((
-            outbox_messages::id.eq(&id),
-            outbox_messages::kind.eq(&m.kind),
-            outbox_messages::to_address.eq(&m.to_address),
-            outbox_messages::locale.eq(&m.locale),
-            outbox_messages::subject.eq(&m.subject),
-            outbox_messages::body_text.eq(&m.body_text),
-            outbox_messages::message_id.eq(format!("<{id}@yijian>")),
-            outbox_messages::state.eq("queued"),
-            outbox_messages::next_attempt_at.eq(at),
-            outbox_messages::related_type.eq(&m.related_type),
-            outbox_messages::related_id.eq(related_id),
-            outbox_messages::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
 }

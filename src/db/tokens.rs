@@ -58,3 +58,20 @@ pub fn revoke(conn: &mut DbConnection, token_id: &str) -> Result<bool, DbError> 
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// A user's tokens, newest first.
+pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<ApiToken>, DbError> {
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .order(api_tokens::created_at.desc())
+        .select(ApiToken::as_select())
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ApiToken>, DbError> {
+    Ok(api_tokens::table
+        .find(id)
+        .select(ApiToken::as_select())
+        .first(conn)
+        .optional()?)
+}

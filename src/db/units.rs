@@ -133,3 +133,10 @@ pub fn all_emails(
     }
     Ok(m)
 }
+
+pub fn set_kind(conn: &mut DbConnection, id: &str, kind: &str) -> Result<(), DbError> {
+    diesel::update(units::table.find(id))
+        .set((units::kind.eq(kind), units::updated_at.eq(super::now())))
+        .execute(conn)?;
+    Ok(())
+}

@@ -110,3 +110,96 @@ pub fn touch_login(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Every user with their unit's name, admins first.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<(User, Option<String>)>, DbError> {
+    use super::schema::units;
+    Ok(users::table
+        .left_join(units::table)
+        .order((users::role, users::email))
+        .select((User::as_select(), units::name.nullable()))
+        .load(conn)?)
+}
+
+/// What an administrator may change on an account (never deleted: its history stays).
+pub struct UserChange<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    pub unit_id: Option<&'a str>,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+pub fn update(conn: &mut DbConnection, id: &str, c: &UserChange<'_>) -> Result<(), DbError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::name.eq(c.name),
+            users::role.eq(c.role.as_str()),
+            users::unit_id.eq(c.unit_id),
+            users::disabled_at.eq(c.disabled_at),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), DbError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(Some(hash)),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A single-use password reset, stored by its hash.
+pub fn insert_reset(
+    conn: &mut DbConnection,
+    user_id: &str,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+) -> Result<String, DbError> {
+    use super::schema::password_resets;
+    let id = new_id();
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::id.eq(&id),
+            password_resets::user_id.eq(user_id),
+            password_resets::token_hash.eq(token_hash),
+            password_resets::expires_at.eq(expires_at),
+            password_resets::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// The user of a live reset (unused, unexpired, account active).
+pub fn find_reset(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    at: NaiveDateTime,
+) -> Result<Option<(String, User)>, DbError> {
+    use super::schema::password_resets;
+    Ok(password_resets::table
+        .inner_join(users::table)
+        .filter(password_resets::token_hash.eq(token_hash))
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(at))
+        .filter(users::disabled_at.is_null())
+        .select((password_resets::id, User::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
+/// Uses a reset; false when it was used meanwhile.
+pub fn use_reset(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool, DbError> {
+    use super::schema::password_resets;
+    let n = diesel::update(
+        password_resets::table
+            .filter(password_resets::id.eq(id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(Some(at)))
+    .execute(conn)?;
+    Ok(n == 1)
+}

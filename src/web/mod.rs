@@ -1,5 +1,7 @@
 //! HTTP: thin actix handlers grouped by audience, plus errors, language, auth and assets.
 
+pub mod account;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;

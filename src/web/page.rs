@@ -47,6 +47,15 @@ impl Nav {
         }
     }
 
+    /// Staff and admins keep the units directory.
+    pub fn manages_units(&self) -> bool {
+        matches!(self.role.as_deref(), Some("staff" | "admin"))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role.as_deref() == Some("admin")
+    }
+
     pub fn is_office(&self) -> bool {
         matches!(self.role.as_deref(), Some("staff" | "admin" | "approver"))
     }

@@ -7,7 +7,7 @@ use actix_web::http::Method;
 use actix_web::middleware::{Next, from_fn};
 use actix_web::web;
 
-use super::{api, assets, dept, public, staff};
+use super::{account, admin, api, assets, dept, public, staff};
 
 /// Who may use a route. The walk asserts that everyone else is refused (401 when signed out,
 /// 403 when signed in with another role) and that those allowed are not.
@@ -111,6 +111,21 @@ route_table! {
     GET "/login" => public::login::form, Public;
     POST "/login" => public::login::submit, Public;
     POST "/logout" => public::login::logout, Public;
+    GET "/password/forgot" => account::forgot_form, Public;
+    POST "/password/forgot" => account::forgot, Public;
+    GET "/password/reset/{secret}" => account::reset_form, Public;
+    POST "/password/reset/{secret}" => account::reset, Public;
+    GET "/account" => account::show, SignedIn;
+    POST "/account/password" => account::change_password, SignedIn;
+    POST "/account/tokens" => account::create_token, SignedIn;
+    POST "/account/tokens/{token_id}/revoke" => account::revoke_token, SignedIn;
+
+    GET "/admin/users" => admin::users, Admin;
+    POST "/admin/users" => admin::create_user, Admin;
+    POST "/admin/users/{user_id}" => admin::change_user, Admin;
+    GET "/admin/units" => admin::units, Office;
+    POST "/admin/units" => admin::create_unit, Office;
+    POST "/admin/units/import" => admin::import_units, Office;
 
     GET "/staff" => staff::consultations::index, Internal;
     GET "/staff/consultations/new" => staff::consultations::new_form, Office;
@@ -140,6 +155,16 @@ route_table! {
     DELETE "/api/v1/session" => public::login::api_logout, Public;
     GET "/api/v1/units" => api::units::list, Internal;
     POST "/api/v1/units" => api::units::create, Office;
+    POST "/api/v1/units/import" => api::accounts::import_units, Office;
+    GET "/api/v1/users" => api::accounts::list_users, Admin;
+    POST "/api/v1/users" => api::accounts::create_user, Admin;
+    POST "/api/v1/users/{user_id}" => api::accounts::change_user, Admin;
+    GET "/api/v1/tokens" => api::accounts::list_tokens, SignedIn;
+    POST "/api/v1/tokens" => api::accounts::create_token, SignedIn;
+    DELETE "/api/v1/tokens/{token_id}" => api::accounts::revoke_token, SignedIn;
+    POST "/api/v1/me/password" => api::accounts::change_password, SignedIn;
+    POST "/api/v1/password-resets" => api::accounts::request_reset, Public;
+    POST "/api/v1/password-resets/{secret}" => api::accounts::reset, Public;
     POST "/api/v1/consultations" => api::consultations::create, Office;
     GET "/api/v1/consultations/{id}" => api::consultations::show, Public;
     POST "/api/v1/consultations/{id}/open" => api::consultations::open, Office;

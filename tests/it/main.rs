@@ -2,6 +2,7 @@
 //! `YIJIAN_TEST_POSTGRES_URL` is set), the real application.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod browser;
 mod cli;
 mod consultations;

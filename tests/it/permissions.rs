@@ -380,8 +380,36 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
         .await;
     assert_eq!(r.status, 201, "{}", r.text());
     let attachment_id = r.json()["id"].as_str().unwrap().to_string();
+    // A token of the staff user and a user to change (the department user of unit B).
+    // A spare token of unit B's user, which the walk may revoke without locking anyone out.
+    yijian::app::users::create_token(
+        &mut app.conn(),
+        Caller::DepartmentB.email(),
+        "spare",
+        &yijian::app::Actor::cli(),
+    )
+    .unwrap();
+    let token_id = {
+        use yijian::db::schema::api_tokens;
+        api_tokens::table
+            .filter(api_tokens::name.eq("spare"))
+            .select(api_tokens::id)
+            .first::<String>(&mut *app.conn())
+            .unwrap()
+    };
+    let user_id = {
+        use yijian::db::schema::users;
+        users::table
+            .filter(users::email.eq(Caller::DepartmentB.email()))
+            .select(users::id)
+            .first::<String>(&mut *app.conn())
+            .unwrap()
+    };
     Fixture {
         values: vec![
+            ("secret", "yjr_not-a-live-link".into()),
+            ("token_id", token_id),
+            ("user_id", user_id),
             ("unit_id", unit_a),
             ("attachment_id", attachment_id),
             ("id", id),

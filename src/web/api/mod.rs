@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod accounts;
 pub mod consultations;
 pub mod drafts;
 pub mod solicitations;
