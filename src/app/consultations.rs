@@ -39,64 +39,18 @@ pub fn create(
     actor: &Actor,
 ) -> Result<Consultation> {
     actor.require(OFFICE)?;
-    let mut errors = BTreeMap::new();
-    let title = input.title.trim();
-    let draft_title = input.draft_title.trim();
-    if title.is_empty() || title.chars().count() > 300 {
-        errors.insert("title".into(), "consultation.error.title".into());
-    }
-    if draft_title.is_empty() || draft_title.chars().count() > 300 {
-        errors.insert(
-            "draft_title".into(),
-            "consultation.error.draft_title".into(),
-        );
-    }
-    if input.description.chars().count() > 20_000 {
-        errors.insert(
-            "description".into(),
-            "consultation.error.description".into(),
-        );
-    }
-    if input.contact.chars().count() > 1_000 {
-        errors.insert("contact".into(), "consultation.error.contact".into());
-    }
-    let opens = parse_datetime(&input.opens_at, tz);
-    let closes = parse_datetime(&input.closes_at, tz);
-    if opens.is_none() {
-        errors.insert("opens_at".into(), "consultation.error.datetime".into());
-    }
-    if closes.is_none() {
-        errors.insert("closes_at".into(), "consultation.error.datetime".into());
-    }
-    let reason = trimmed(&input.short_window_reason);
-    if let (Some(o), Some(c)) = (opens, closes) {
-        if c <= o {
-            errors.insert(
-                "closes_at".into(),
-                "consultation.error.closes_before_opens".into(),
-            );
-        } else if rules::window_needs_reason(o, c) && reason.is_none() {
-            errors.insert(
-                "short_window_reason".into(),
-                "consultation.error.short_window_reason".into(),
-            );
-        }
-    }
+    let window = validate(&input, tz);
+    let mut errors = window.clone().err().unwrap_or_default();
     let slug = trimmed(&input.slug).map(str::to_string);
     if let Some(s) = &slug {
         if !rules::is_valid_slug(s) {
             errors.insert("slug".into(), "consultation.error.slug".into());
         }
     }
-    let (Some(opens_at), Some(closes_at)) = (opens, closes) else {
+    let (Ok((opens_at, closes_at, short_reason)), true) = (window, errors.is_empty()) else {
         return Err(Error::Validation(errors));
     };
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
-    let short_reason = rules::window_needs_reason(opens_at, closes_at)
-        .then_some(reason)
-        .flatten();
+    let (title, draft_title) = (input.title.trim(), input.draft_title.trim());
     conn.transaction(|conn| {
         let slug = match slug {
             Some(s) => {
@@ -126,7 +80,7 @@ pub fn create(
                 status: Status::Draft.as_str(),
                 opens_at,
                 closes_at,
-                short_window_reason: short_reason,
+                short_window_reason: short_reason.as_deref(),
                 require_name: input.require_name,
                 created_by: actor.user_id.as_deref(),
                 created_at: now,
@@ -230,4 +184,188 @@ pub fn close_expired(conn: &mut DbConnection, at: chrono::NaiveDateTime) -> Resu
         }
     }
     Ok(closed)
+}
+
+/// Every channel a consultation can take.
+pub const CHANNELS: [&str; 6] = [
+    "public_web",
+    "department",
+    "letter",
+    "email",
+    "meeting",
+    "other",
+];
+
+/// What staff may change after creating a consultation (the address stays: it has been shared).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EditConsultation {
+    pub title: String,
+    pub draft_title: String,
+    pub description: String,
+    pub contact: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub short_window_reason: Option<String>,
+    pub require_name: bool,
+    /// The channels it takes; at least one.
+    pub channels: Vec<String>,
+}
+
+impl EditConsultation {
+    /// The form pre-filled from a consultation.
+    pub fn of(c: &Consultation, tz: FixedOffset) -> Self {
+        let local = |t: chrono::NaiveDateTime| {
+            chrono::TimeZone::from_utc_datetime(&tz, &t)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
+        Self {
+            title: c.title.clone(),
+            draft_title: c.draft_title.clone(),
+            description: c.description.clone(),
+            contact: c.contact.clone(),
+            opens_at: local(c.opens_at),
+            closes_at: local(c.closes_at),
+            short_window_reason: c.short_window_reason.clone(),
+            require_name: c.require_name,
+            channels: c
+                .channels
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Changes a consultation's settings, with the same rules as creating one (a window under 30
+/// days needs its reason). Published and archived consultations are frozen.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    input: EditConsultation,
+    tz: FixedOffset,
+    actor: &Actor,
+) -> Result<Consultation> {
+    actor.require(OFFICE)?;
+    // The same checks as a new consultation, on the same fields.
+    let as_new = CreateConsultation {
+        title: input.title.clone(),
+        draft_title: input.draft_title.clone(),
+        description: input.description.clone(),
+        contact: input.contact.clone(),
+        opens_at: input.opens_at.clone(),
+        closes_at: input.closes_at.clone(),
+        short_window_reason: input.short_window_reason.clone(),
+        slug: None,
+        require_name: input.require_name,
+    };
+    let mut errors = validate(&as_new, tz).err().unwrap_or_default();
+    let mut channels: Vec<&str> = CHANNELS
+        .iter()
+        .copied()
+        .filter(|c| input.channels.iter().any(|x| x.trim() == *c))
+        .collect();
+    channels.dedup();
+    if channels.is_empty() || input.channels.iter().any(|x| !CHANNELS.contains(&x.trim())) {
+        errors.insert("channels".into(), "consultation.error.channels".into());
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let (opens_at, closes_at, reason) = validate(&as_new, tz).map_err(Error::Validation)?;
+    conn.transaction(|conn| {
+        let before = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
+        if matches!(before.status(), Status::Published | Status::Archived) {
+            return Err(Error::field("status", "consultation.error.frozen"));
+        }
+        db::consultations::update(
+            conn,
+            id,
+            &db::consultations::ConsultationEdit {
+                title: input.title.trim(),
+                draft_title: input.draft_title.trim(),
+                description: input.description.trim(),
+                contact: input.contact.trim(),
+                opens_at,
+                closes_at,
+                short_window_reason: reason.as_deref(),
+                require_name: input.require_name,
+                channels: &channels.join(","),
+            },
+        )?;
+        let after = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(id),
+                before: Some(json!(before)),
+                after: Some(json!(after)),
+                ..actor.audit("consultation.update", "consultation", id)
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+/// The field checks shared by creating and editing: the window and its reason.
+type Window = (chrono::NaiveDateTime, chrono::NaiveDateTime, Option<String>);
+
+fn validate(
+    input: &CreateConsultation,
+    tz: FixedOffset,
+) -> Result<Window, BTreeMap<String, String>> {
+    let mut errors = BTreeMap::new();
+    let title = input.title.trim();
+    let draft_title = input.draft_title.trim();
+    if title.is_empty() || title.chars().count() > 300 {
+        errors.insert("title".into(), "consultation.error.title".into());
+    }
+    if draft_title.is_empty() || draft_title.chars().count() > 300 {
+        errors.insert(
+            "draft_title".into(),
+            "consultation.error.draft_title".into(),
+        );
+    }
+    if input.description.chars().count() > 20_000 {
+        errors.insert(
+            "description".into(),
+            "consultation.error.description".into(),
+        );
+    }
+    if input.contact.chars().count() > 1_000 {
+        errors.insert("contact".into(), "consultation.error.contact".into());
+    }
+    let opens = parse_datetime(&input.opens_at, tz);
+    let closes = parse_datetime(&input.closes_at, tz);
+    if opens.is_none() {
+        errors.insert("opens_at".into(), "consultation.error.datetime".into());
+    }
+    if closes.is_none() {
+        errors.insert("closes_at".into(), "consultation.error.datetime".into());
+    }
+    let reason = trimmed(&input.short_window_reason);
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c <= o {
+            errors.insert(
+                "closes_at".into(),
+                "consultation.error.closes_before_opens".into(),
+            );
+        } else if rules::window_needs_reason(o, c) && reason.is_none() {
+            errors.insert(
+                "short_window_reason".into(),
+                "consultation.error.short_window_reason".into(),
+            );
+        }
+    }
+    match (opens, closes) {
+        (Some(o), Some(c)) if errors.is_empty() => Ok((
+            o,
+            c,
+            rules::window_needs_reason(o, c)
+                .then(|| reason.map(str::to_string))
+                .flatten(),
+        )),
+        _ => Err(errors),
+    }
 }

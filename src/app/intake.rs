@@ -123,6 +123,10 @@ pub fn prepare(
     if !CHANNELS_FOR_STAFF.contains(&channel.as_str()) {
         return Err(Error::field("channel", "comment.error.channel"));
     }
+    // The office chose which channels this consultation takes.
+    if !c.channels.split(',').any(|x| x.trim() == channel) {
+        return Err(Error::field("window", "comment.error.channel_closed"));
+    }
     let now = db::now();
     let status = c.status();
     // The window binds the public form; staff may record letters and meeting notes that

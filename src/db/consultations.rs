@@ -159,3 +159,34 @@ pub fn open_past(conn: &mut DbConnection, at: NaiveDateTime) -> Result<Vec<Strin
         .select(consultations::id)
         .load(conn)?)
 }
+
+/// The editable settings of a consultation.
+pub struct ConsultationEdit<'a> {
+    pub title: &'a str,
+    pub draft_title: &'a str,
+    pub description: &'a str,
+    pub contact: &'a str,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub short_window_reason: Option<&'a str>,
+    pub require_name: bool,
+    pub channels: &'a str,
+}
+
+pub fn update(conn: &mut DbConnection, id: &str, e: &ConsultationEdit<'_>) -> Result<(), DbError> {
+    diesel::update(consultations::table.find(id))
+        .set((
+            consultations::title.eq(e.title),
+            consultations::draft_title.eq(e.draft_title),
+            consultations::description.eq(e.description),
+            consultations::contact.eq(e.contact),
+            consultations::opens_at.eq(e.opens_at),
+            consultations::closes_at.eq(e.closes_at),
+            consultations::short_window_reason.eq(e.short_window_reason),
+            consultations::require_name.eq(e.require_name),
+            consultations::channels.eq(e.channels),
+            consultations::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

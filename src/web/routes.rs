@@ -131,6 +131,8 @@ route_table! {
     GET "/staff/consultations/new" => staff::consultations::new_form, Office;
     POST "/staff/consultations" => staff::consultations::create, Office;
     GET "/staff/consultations/{id}" => staff::consultations::show, Internal;
+    GET "/staff/consultations/{id}/edit" => staff::consultations::edit_form, Office;
+    POST "/staff/consultations/{id}/edit" => staff::consultations::edit, Office;
     POST "/staff/consultations/{id}/open" => staff::consultations::open, Office;
     POST "/staff/consultations/{id}/close" => staff::consultations::close, Office;
     GET "/staff/consultations/{id}/drafts/new" => staff::imports::new_form, Office;
@@ -167,6 +169,7 @@ route_table! {
     POST "/api/v1/password-resets/{secret}" => api::accounts::reset, Public;
     POST "/api/v1/consultations" => api::consultations::create, Office;
     GET "/api/v1/consultations/{id}" => api::consultations::show, Public;
+    PATCH "/api/v1/consultations/{id}" => api::consultations::update, Office;
     POST "/api/v1/consultations/{id}/open" => api::consultations::open, Office;
     POST "/api/v1/consultations/{id}/close" => api::consultations::close, Office;
     POST "/api/v1/consultations/{id}/submissions" => api::submissions::create, Public;

@@ -287,3 +287,112 @@ async fn lifecycle_open_then_close_early_with_a_reason() {
         );
     }
 }
+
+#[actix_web::test]
+async fn staff_edit_settings_with_the_window_rule_and_channels() {
+    use crate::support::Browser;
+    for app in TestApp::all().await {
+        let staff = app.user_with_token("staff@example.org", Role::Staff, None);
+        let c = app.consultation(&staff, 40).await;
+        let id = c["id"].as_str().unwrap();
+        let b = app.browser();
+        b.login("staff@example.org", "correct horse battery").await;
+        let form = b.get(&format!("/staff/consultations/{id}/edit")).await;
+        assert_eq!(form.status, 200);
+        let csrf = Browser::csrf(&form);
+        // Shortened to 10 days without a reason: refused, nothing changed.
+        let opens = chrono::Utc::now().format("%Y-%m-%dT%H:%M").to_string();
+        let closes = (chrono::Utc::now() + chrono::Duration::days(10))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let fields = |reason: &'static str, channels: &[&'static str]| {
+            let mut f: Vec<(&str, String)> = vec![
+                ("csrf_token", csrf.clone()),
+                ("title", "新标题".into()),
+                ("draft_title", "新的征求意见稿".into()),
+                ("opens_at", opens.clone()),
+                ("closes_at", closes.clone()),
+                ("short_window_reason", reason.into()),
+                ("description", "".into()),
+                ("contact", "".into()),
+            ];
+            for c in channels {
+                f.push(("channel", (*c).into()));
+            }
+            f
+        };
+        let f = fields("", &["public_web"]);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b
+            .post_form(&format!("/staff/consultations/{id}/edit"), &refs)
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.text().contains("新标题"), "input kept");
+        let f = fields("", &[]);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b
+            .post_form(&format!("/staff/consultations/{id}/edit"), &refs)
+            .await;
+        assert!(r.text().contains("请至少选择一个渠道"));
+        // With the reason, and letters only: saved and audited.
+        let f = fields("上级要求年底前印发", &["letter", "meeting"]);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b
+            .post_form(&format!("/staff/consultations/{id}/edit"), &refs)
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        let c = app
+            .get_as(&format!("/api/v1/consultations/{id}"), &staff)
+            .await
+            .json();
+        assert_eq!(c["title"], "新标题");
+        assert_eq!(c["channels"], json!(["letter", "meeting"]));
+        assert_eq!(c["short_window_reason"], "上级要求年底前印发");
+        // The public no longer comments on it.
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/open"),
+                Some(&staff),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": "一条意见"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.text().contains("不通过这个渠道"));
+        // The API twin, partial.
+        let r = app
+            .send(
+                actix_web::test::TestRequest::patch()
+                    .uri(&format!("/api/v1/consultations/{id}"))
+                    .insert_header(("Authorization", format!("Bearer {staff}")))
+                    .set_json(json!({"channels": ["public_web", "letter"], "contact": "027-1"})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["contact"], "027-1");
+        assert_eq!(r.json()["title"], "新标题");
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": "一条意见"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        use diesel::prelude::*;
+        use yijian::db::schema::audit_events;
+        let n: i64 = audit_events::table
+            .filter(audit_events::action.eq("consultation.update"))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        assert_eq!(n, 2);
+    }
+}

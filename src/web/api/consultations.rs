@@ -27,6 +27,7 @@ pub fn consultation_json(c: &Consultation, tz: chrono::FixedOffset) -> serde_jso
         "closed_at": c.closed_at.map(|t| rfc3339(t, tz)),
         "closed_early_reason": c.closed_early_reason,
         "require_name": c.require_name,
+        "channels": c.channels.split(',').collect::<Vec<_>>(),
     })
 }
 
@@ -112,4 +113,65 @@ pub async fn close(
         })
         .await?;
     Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
+}
+
+/// `PATCH /api/v1/consultations/{id}`: any of the editable fields; the rest stay.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PatchBody {
+    title: Option<String>,
+    draft_title: Option<String>,
+    description: Option<String>,
+    contact: Option<String>,
+    opens_at: Option<String>,
+    closes_at: Option<String>,
+    short_window_reason: Option<String>,
+    require_name: Option<bool>,
+    channels: Option<Vec<String>>,
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<PatchBody>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let tz = state.config.timezone;
+    let p = body.into_inner();
+    let c = state
+        .with_conn(move |conn| {
+            let c = app::consultations::find(conn, &id, &actor)?;
+            let mut e = app::consultations::EditConsultation::of(&c, tz);
+            if let Some(v) = p.title {
+                e.title = v;
+            }
+            if let Some(v) = p.draft_title {
+                e.draft_title = v;
+            }
+            if let Some(v) = p.description {
+                e.description = v;
+            }
+            if let Some(v) = p.contact {
+                e.contact = v;
+            }
+            if let Some(v) = p.opens_at {
+                e.opens_at = v;
+            }
+            if let Some(v) = p.closes_at {
+                e.closes_at = v;
+            }
+            if p.short_window_reason.is_some() {
+                e.short_window_reason = p.short_window_reason;
+            }
+            if let Some(v) = p.require_name {
+                e.require_name = v;
+            }
+            if let Some(v) = p.channels {
+                e.channels = v;
+            }
+            Ok(app::consultations::update(conn, &id, e, tz, &actor)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(consultation_json(&c, tz)))
 }

@@ -374,3 +374,112 @@ pub async fn close(
     )
     .await
 }
+
+#[derive(Template)]
+#[template(path = "staff/consultation_edit.html")]
+struct EditPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    csrf: String,
+    id: String,
+    form: app::consultations::EditConsultation,
+    channels: Vec<&'static str>,
+    errors: BTreeMap<String, String>,
+}
+
+impl EditPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+    fn has_channel(&self, c: &str) -> bool {
+        self.form.channels.iter().any(|x| x == c)
+    }
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let cid = id.clone();
+    let c = state
+        .with_conn(move |conn| Ok(app::consultations::find(conn, &cid, &actor)?))
+        .await?;
+    page::html(&EditPage {
+        title: t.t("staff.edit"),
+        nav: Nav::from_session(&session),
+        csrf: csrf::token(&session),
+        form: app::consultations::EditConsultation::of(&c, state.config.timezone),
+        channels: app::consultations::CHANNELS.to_vec(),
+        errors: BTreeMap::new(),
+        id,
+        t,
+    })
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    csrf::verify(&session, &field("csrf_token"))?;
+    let form = app::consultations::EditConsultation {
+        title: field("title"),
+        draft_title: field("draft_title"),
+        description: field("description"),
+        contact: field("contact"),
+        opens_at: field("opens_at"),
+        closes_at: field("closes_at"),
+        short_window_reason: Some(field("short_window_reason")),
+        require_name: fields.iter().any(|(k, _)| k == "require_name"),
+        channels: fields
+            .iter()
+            .filter(|(k, _)| k == "channel")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    let id = id.into_inner().to_string();
+    let (actor, cid, input, tz) = (
+        user.actor(),
+        id.clone(),
+        form.clone(),
+        state.config.timezone,
+    );
+    match state
+        .with_conn(move |conn| Ok(app::consultations::update(conn, &cid, input, tz, &actor)?))
+        .await
+    {
+        Ok(_) => Ok(page::see_other(&format!("/staff/consultations/{id}"))),
+        Err(AppError::Validation(errors)) => page::html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &EditPage {
+                title: t.t("staff.edit"),
+                nav: Nav::from_session(&session),
+                csrf: csrf::token(&session),
+                form,
+                channels: app::consultations::CHANNELS.to_vec(),
+                errors: errors.iter().map(|(k, v)| (k.clone(), t.t(v))).collect(),
+                id,
+                t,
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}
