@@ -5,6 +5,7 @@ pub mod consultations;
 pub mod drafts;
 pub mod intake;
 pub mod public;
+pub mod report;
 pub mod sessions;
 pub mod units;
 pub mod users;

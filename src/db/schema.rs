@@ -284,6 +284,18 @@ diesel::table! {
     }
 }
 diesel::table! {
+    publication_decisions (id) {
+        id -> Text,
+        publication_id -> Text,
+        submission_id -> Text,
+        opinion_id -> Text,
+        position -> BigInt,
+        opinion -> Text,
+        status_label -> Text,
+        rationale -> Nullable<Text>,
+    }
+}
+diesel::table! {
     audit_events (id) {
         id -> Text,
         at -> Timestamp,
@@ -368,6 +380,8 @@ diesel::joinable!(opinion_clauses -> opinions (opinion_id));
 diesel::joinable!(opinion_clauses -> clauses (clause_id));
 diesel::joinable!(opinion_clauses -> users (linked_by));
 diesel::joinable!(decisions -> opinions (opinion_id));
+diesel::joinable!(publication_decisions -> publications (publication_id));
+diesel::joinable!(publication_decisions -> submissions (submission_id));
 diesel::joinable!(decisions -> decision_statuses (status));
 diesel::joinable!(decision_history -> opinions (opinion_id));
 diesel::joinable!(decision_history -> users (actor_user_id));
@@ -379,6 +393,7 @@ diesel::joinable!(audit_events -> consultations (consultation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     draft_imports,
+    publication_decisions,
     settings,
     units,
     unit_aliases,

@@ -102,6 +102,7 @@ route_table! {
     GET "/c/{slug}" => public::consultation::show, Public;
     GET "/c/{slug}/comment" => public::consultation::form, Public;
     POST "/c/{slug}/comment" => public::consultation::submit, Public;
+    GET "/c/{slug}/report" => public::report::show, Public;
     GET "/track" => public::track::form, Public;
     GET "/track/{code}" => public::track::show, Public;
     GET "/login" => public::login::form, Public;
@@ -121,6 +122,9 @@ route_table! {
     POST "/staff/consultations/{id}/imports/{import_id}/undo" => staff::imports::undo, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/save" => staff::imports::save, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/units" => staff::imports::add_unit, Office;
+    GET "/staff/consultations/{id}/report" => staff::report::show, Internal;
+    POST "/staff/consultations/{id}/report/publish" => staff::report::publish, Internal;
+    POST "/staff/consultations/{id}/report/settings" => staff::report::settings, Office;
 
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
@@ -135,4 +139,8 @@ route_table! {
     GET "/api/v1/track/{code}" => public::track::api, Public;
     POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
     GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
+    GET "/api/v1/consultations/{id}/report" => api::report::show, Public;
+    POST "/api/v1/consultations/{id}/report/settings" => api::report::settings, Office;
+    GET "/api/v1/consultations/{id}/publications" => api::report::list, Public;
+    POST "/api/v1/consultations/{id}/publications" => api::report::publish, Internal;
 }

@@ -9,6 +9,7 @@ mod database;
 mod drafts;
 mod intake;
 mod permissions;
+mod report;
 mod support;
 mod units;
 mod web_basics;

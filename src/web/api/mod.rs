@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod drafts;
+pub mod report;
 pub mod submissions;
 pub mod units;
 

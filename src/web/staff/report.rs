@@ -1,0 +1,260 @@
+//! `/staff/consultations/{id}/report`: what is missing before publishing, a preview of the
+//! report, its settings, the publish button, and the editions published so far.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::app::report::{self as uc, Missing, PublishOutcome, READERS, Settings, Variant};
+use crate::db::consultations::Consultation;
+use crate::db::report::PublicationInfo;
+use crate::domain::report::Edition;
+use crate::domain::time::format_local;
+use crate::export::{self, Format};
+use crate::i18n::Tr;
+use crate::web::api::report::missing_link;
+use crate::web::auth::AuthUser;
+use crate::web::errors::{AppError, internal};
+use crate::web::lang::Lang;
+use crate::web::page::{self, Nav};
+use crate::web::{AppState, csrf};
+
+pub struct MissingItem {
+    pub message: String,
+    pub link: String,
+}
+
+pub struct PublishedEdition {
+    pub edition_no: i64,
+    pub published_at: String,
+    pub page: String,
+}
+
+pub struct Download {
+    pub label: &'static str,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/report.html")]
+struct ReportPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    csrf: String,
+    c: Consultation,
+    missing: Vec<MissingItem>,
+    preview: String,
+    public_preview: bool,
+    settings: Settings,
+    can_edit_settings: bool,
+    editions: Vec<PublishedEdition>,
+    downloads: Vec<Download>,
+    notice: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    pub edition: Option<String>,
+    pub published: Option<i64>,
+}
+
+struct Loaded {
+    c: Consultation,
+    missing: Vec<Missing>,
+    preview: String,
+    settings: Settings,
+    editions: Vec<PublicationInfo>,
+}
+
+async fn load(
+    state: &AppState,
+    user: &AuthUser,
+    id: String,
+    edition: Edition,
+) -> Result<Loaded, AppError> {
+    let actor = user.actor();
+    state
+        .with_conn(move |conn| {
+            let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let missing = uc::readiness(conn, &id, &actor)?;
+            let model = uc::load(conn, &id, edition, Variant::default(), &actor)?;
+            let preview = export::html::render(&model).map_err(internal)?;
+            let (_, editions) = uc::publications(conn, &id, &actor)?;
+            let settings = Settings::of(&uc::config_of(&c));
+            Ok(Loaded {
+                c,
+                missing,
+                preview,
+                settings,
+                editions,
+            })
+        })
+        .await
+}
+
+async fn render(
+    state: &AppState,
+    user: &AuthUser,
+    session: &Session,
+    t: Tr,
+    id: String,
+    edition: Edition,
+    (status, notice): (StatusCode, Option<String>),
+) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let l = load(state, user, id, edition).await?;
+    let tz = state.config.timezone;
+    let cid = l.c.id.clone();
+    let page_ = ReportPage {
+        title: t.t("report.staff.title"),
+        nav: Nav::from_session(session),
+        csrf: csrf::token(session),
+        missing: l
+            .missing
+            .iter()
+            .map(|m| MissingItem {
+                message: m.message(t.locale),
+                link: missing_link(&cid, m),
+            })
+            .collect(),
+        preview: l.preview,
+        public_preview: edition == Edition::Public,
+        settings: l.settings,
+        can_edit_settings: crate::app::OFFICE.contains(&user.role),
+        editions: l
+            .editions
+            .iter()
+            .map(|p| PublishedEdition {
+                edition_no: p.edition_no,
+                published_at: format_local(p.published_at, tz),
+                page: format!("/c/{}/report?edition_no={}", l.c.slug, p.edition_no),
+            })
+            .collect(),
+        downloads: Format::ALL
+            .iter()
+            .map(|f| Download {
+                label: f.as_str(),
+                href: format!(
+                    "/api/v1/consultations/{cid}/report?format={}&edition={}",
+                    f.as_str(),
+                    edition.as_str()
+                ),
+            })
+            .filter(|_| edition == Edition::Internal)
+            .collect(),
+        c: l.c,
+        notice,
+        t,
+    };
+    page::html_status(status, &page_)
+}
+
+/// `GET /staff/consultations/{id}/report`
+pub async fn show(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let edition = match q.edition.as_deref() {
+        Some("public") => Edition::Public,
+        _ => Edition::Internal,
+    };
+    let notice = q
+        .published
+        .map(|n| t.tf("report.staff.published", &[("n", &n.to_string())]));
+    render(
+        &state,
+        &user,
+        &session,
+        t,
+        id.into_inner().to_string(),
+        edition,
+        (StatusCode::OK, notice),
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf_token: String,
+}
+
+/// `POST /staff/consultations/{id}/report/publish`
+pub async fn publish(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let base_url = state.config.base_url.clone();
+    let cid = id.clone();
+    let outcome = state
+        .with_conn(move |conn| Ok(uc::publish(conn, &cid, &base_url, &actor)?))
+        .await?;
+    match outcome {
+        PublishOutcome::Published { publication, .. } => Ok(page::see_other(&format!(
+            "/staff/consultations/{id}/report?published={}",
+            publication.edition_no
+        ))),
+        PublishOutcome::NotReady { .. } => {
+            let notice = Some(t.t("report.not_ready"));
+            render(
+                &state,
+                &user,
+                &session,
+                t,
+                id,
+                Edition::Internal,
+                (StatusCode::CONFLICT, notice),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    csrf_token: String,
+    summary: Option<String>,
+    reason_column: Option<String>,
+    merge_sections: Option<String>,
+    feedbacker_column: Option<String>,
+}
+
+/// `POST /staff/consultations/{id}/report/settings`
+pub async fn settings(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let f = form.into_inner();
+    let s = Settings {
+        summary: f.summary.is_some(),
+        reason_column: f.reason_column.is_some(),
+        merge_sections: f.merge_sections.is_some(),
+        feedbacker_column: f.feedbacker_column.is_some(),
+    };
+    let cid = id.clone();
+    state
+        .with_conn(move |conn| Ok(uc::save_settings(conn, &cid, s, &actor)?))
+        .await?;
+    Ok(page::see_other(&format!(
+        "/staff/consultations/{id}/report"
+    )))
+}
