@@ -1401,3 +1401,352 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
         assert_eq!(r.status, 201, "{}", r.text());
     }
 }
+
+/// The table of a DOCX read back from `word/document.xml`: one entry per row, one string per
+/// cell (paragraphs joined by `\n`; a cell that continues a vertical merge reads as empty).
+fn docx_table(bytes: &[u8]) -> Vec<Vec<String>> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut cell: Option<Vec<String>> = None;
+    let mut in_text = false;
+    let mut continued = false;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => match e.name().0 {
+                "w:tr" => rows.push(Vec::new()),
+                "w:tc" => {
+                    cell = Some(Vec::new());
+                    continued = false;
+                }
+                "w:p" => {
+                    if let Some(c) = cell.as_mut() {
+                        c.push(String::new());
+                    }
+                }
+                "w:t" => in_text = true,
+                _ => {}
+            },
+            Event::Empty(e) if e.name().0 == "w:vMerge" => {
+                let restart = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.value.as_ref() == "restart");
+                continued = !restart;
+            }
+            Event::End(e) => match e.name().0 {
+                "w:t" => in_text = false,
+                "w:tc" => {
+                    let c = cell.take().unwrap_or_default();
+                    let text = if continued {
+                        String::new()
+                    } else {
+                        c.join("\n")
+                    };
+                    rows.last_mut().unwrap().push(text);
+                }
+                _ => {}
+            },
+            Event::Text(t) if in_text => {
+                if let Some(p) = cell.as_mut().and_then(|c| c.last_mut()) {
+                    p.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_text => {
+                if let Some(p) = cell.as_mut().and_then(|c| c.last_mut()) {
+                    let s = quick_xml::escape::resolve_predefined_entity(&r).unwrap();
+                    p.push_str(s);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// The rows a report model's table should have: the header, then per section its heading
+/// row and its opinion rows (the submitter only where its merged cell starts).
+fn expected_table(model: &Value) -> Vec<Vec<String>> {
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    let mut rows = vec![
+        model["sections"][0]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(s)
+            .collect::<Vec<_>>(),
+    ];
+    for section in model["sections"].as_array().unwrap() {
+        rows.push(vec![s(&section["title"])]);
+        for r in section["rows"].as_array().unwrap() {
+            rows.push(vec![
+                r["number"].to_string(),
+                if r["submitter_span"].as_u64().unwrap() > 0 {
+                    s(&r["submitter"])
+                } else {
+                    String::new()
+                },
+                s(&r["opinion"]),
+                s(&r["decision"]),
+            ]);
+        }
+    }
+    rows
+}
+
+#[actix_web::test]
+async fn docx_reads_back_with_the_same_table_and_converts_to_pdf() {
+    for (n, app) in TestApp::all().await.into_iter().enumerate() {
+        let s = enter_seed_002(&app).await;
+        decide_seed(&app, &s, true);
+        let model = get_report(&app, &s, "format=json", Some(&s.staff))
+            .await
+            .json();
+        let r = get_report(&app, &s, "format=docx", Some(&s.staff)).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        );
+        let cd = r.header("content-disposition").unwrap();
+        assert!(cd.starts_with("attachment; "), "{cd}");
+        assert!(cd.contains(&format!("filename=\"report-{}-internal.docx\"", s.slug)));
+        assert!(cd.contains("filename*=UTF-8''%E5%85%B3%E4%BA%8E"), "{cd}");
+        let table = docx_table(&r.body);
+        let expected = expected_table(&model);
+        assert_eq!(table.len(), 1 + 2 + 14);
+        assert_eq!(table, expected);
+        // The seed's table, as Word shows it: the merged 王华 and 市科技局 cells.
+        assert_eq!(table[2][1], WH);
+        assert_eq!(table[3][1], "");
+        assert_eq!(table[9][1], "市科技局");
+        assert_eq!(table[10][1], "");
+        if n == 0 {
+            convert_to_pdf(&r.body);
+        }
+    }
+}
+
+/// Converts a DOCX with LibreOffice headless; fails on any error. Skipped (with a message)
+/// where LibreOffice is not installed, except in CI, which installs it.
+fn convert_to_pdf(docx: &[u8]) {
+    let soffice = ["soffice", "libreoffice"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(soffice) = soffice else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "LibreOffice is not installed, and CI must convert the DOCX"
+        );
+        eprintln!("skipped: LibreOffice is not installed, so the DOCX is not converted to PDF");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("report.docx");
+    std::fs::write(&input, docx).unwrap();
+    let out = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("profile").display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&input)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let pdf = dir.path().join("report.pdf");
+    assert!(
+        out.status.success() && pdf.exists(),
+        "LibreOffice failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    assert!(
+        bytes.len() > 10_000,
+        "a PDF with the table: {} bytes",
+        bytes.len()
+    );
+}
+
+#[actix_web::test]
+async fn formats_content_types_and_who_may_read_which_edition() {
+    for app in TestApp::all().await {
+        let s = enter_seed_002(&app).await;
+        decide_seed(&app, &s, true);
+        let dept = app.user_with_token("dept@example.org", Role::Department, Some("市科技局"));
+        for (format, content_type, disposition) in [
+            ("json", "application/json", "inline"),
+            ("html", "text/html; charset=utf-8", "inline"),
+            (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "attachment",
+            ),
+            ("csv", "text/csv; charset=utf-8", "attachment"),
+        ] {
+            let r = get_report(&app, &s, &format!("format={format}"), Some(&s.staff)).await;
+            assert_eq!(r.status, 200, "{format}");
+            assert_eq!(r.header("content-type"), Some(content_type));
+            let cd = r.header("content-disposition").unwrap();
+            assert!(
+                cd.starts_with(&format!(
+                    "{disposition}; filename=\"report-{}-internal.{format}\"",
+                    s.slug
+                )),
+                "{cd}"
+            );
+        }
+        let csv = get_report(&app, &s, "format=csv", Some(&s.staff)).await;
+        let text = String::from_utf8(csv.body[3..].to_vec()).unwrap();
+        assert!(text.starts_with("类别,序号,单位/个人,修改意见,是否采纳\r\n"));
+        assert_eq!(text.matches("二、相关部门意见采纳情况,").count(), 9);
+        let xlsx = get_report(&app, &s, "format=xlsx", Some(&s.staff)).await;
+        assert!(readable_text("xlsx", &xlsx.body).contains("市政务数据大数据局"));
+
+        // Bad parameters are a clear 400.
+        let r = get_report(&app, &s, "format=pdf", Some(&s.staff)).await;
+        assert_eq!(r.status, 400);
+        assert!(r.json()["message"].as_str().unwrap().contains("pdf"));
+        assert_eq!(
+            get_report(&app, &s, "edition=draft", Some(&s.staff))
+                .await
+                .status,
+            400
+        );
+
+        // The internal edition is the office's; the public one is for anyone once published.
+        assert_eq!(
+            get_report(&app, &s, "edition=internal", None).await.status,
+            401
+        );
+        assert_eq!(
+            get_report(&app, &s, "edition=internal", Some(&dept))
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            get_report(&app, &s, "", None).await.status,
+            404,
+            "nothing published"
+        );
+        assert_eq!(get_report(&app, &s, "", Some(&dept)).await.status, 404);
+        assert_eq!(app.get(&format!("/c/{}/report", s.slug)).await.status, 404);
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{}/publications", s.id),
+                None,
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 401);
+        assert_eq!(publish(&app, &s, &dept).await.status, 403);
+        assert_eq!(
+            app.get("/api/v1/consultations/not-a-uuid/report")
+                .await
+                .status,
+            404
+        );
+        assert_eq!(publish(&app, &s, &s.staff).await.status, 201);
+        assert_eq!(get_report(&app, &s, "", None).await.status, 200);
+        assert_eq!(
+            get_report(&app, &s, "", Some(&dept)).await.json()["edition"],
+            "public"
+        );
+        assert_eq!(
+            get_report(&app, &s, "publication=1&edition=internal", Some(&dept))
+                .await
+                .status,
+            403
+        );
+        // A staff member asking for the public edition gets the frozen one too.
+        assert_eq!(
+            get_report(&app, &s, "edition=public", Some(&s.staff))
+                .await
+                .json(),
+            get_report(&app, &s, "edition=public", None).await.json()
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_command_line_writes_every_format() {
+    for app in TestApp::all().await {
+        let s = enter_seed_002(&app).await;
+        decide_seed(&app, &s, true);
+        assert_eq!(publish(&app, &s, &s.staff).await.status, 201);
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_yijian"))
+                .args(args)
+                .current_dir(dir.path())
+                .env("YIJIAN_DATABASE_URL", &app.test_db.url)
+                .env("LANG", "en_US.UTF-8")
+                .output()
+                .unwrap()
+        };
+        let live = get_report(&app, &s, "format=json", Some(&s.staff))
+            .await
+            .json();
+        for format in ["json", "html", "docx", "xlsx", "csv"] {
+            let out = dir.path().join(format!("r.{format}"));
+            let o = run(&[
+                "report",
+                &s.slug,
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let bytes = std::fs::read(&out).unwrap();
+            if format == "json" {
+                let v: Value = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(v, live);
+            }
+            if format == "docx" {
+                assert_eq!(docx_table(&bytes), expected_table(&live));
+            }
+            assert!(String::from_utf8_lossy(&o.stderr).contains("14 rows"));
+        }
+        // A published edition, public, to standard output; by id as well as by slug.
+        let o = run(&[
+            "report",
+            &s.id,
+            "--format",
+            "json",
+            "--edition",
+            "public",
+            "--publication",
+            "1",
+            "--out",
+            "-",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            v["sections"][0]["rows"][0]["submitter"],
+            "华中科技大学管理学院中德知识产权研究所王*"
+        );
+        // Clear one-line errors.
+        let o = run(&["report", "no-such-consultation", "--out", "x.docx"]);
+        assert!(!o.status.success());
+        assert!(String::from_utf8_lossy(&o.stderr).contains("no consultation"));
+        let o = run(&["report", &s.slug, "--publication", "7", "--out", "x.docx"]);
+        assert!(!o.status.success());
+        assert!(String::from_utf8_lossy(&o.stderr).contains("no edition 7"));
+    }
+}
