@@ -654,6 +654,24 @@ pub fn published(
     })
 }
 
+/// Which publication [`published`] would read, without reading its snapshot (to serve a
+/// rendering kept from an earlier request).
+pub fn published_info(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition_no: Option<i64>,
+    edition: Edition,
+    actor: &Actor,
+) -> Result<(Consultation, PublicationInfo)> {
+    if edition == Edition::Internal {
+        actor.require(READERS)?;
+    }
+    let consultation = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+    let p =
+        db::report::publication_info(conn, &consultation.id, edition_no)?.ok_or(Error::NotFound)?;
+    Ok((consultation, p))
+}
+
 /// The published editions of a consultation, newest first (empty until the first). Drafts are
 /// not found for anyone but the office.
 pub fn publications(

@@ -306,6 +306,27 @@ pub fn publication(
     })
 }
 
+/// One edition (`Some(n)`) or the latest (`None`), without its snapshots.
+pub fn publication_info(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition_no: Option<i64>,
+) -> Result<Option<PublicationInfo>, DbError> {
+    let q = publications::table
+        .filter(publications::consultation_id.eq(consultation_id))
+        .select(PublicationInfo::as_select());
+    Ok(match edition_no {
+        Some(n) => q
+            .filter(publications::edition_no.eq(n))
+            .first(conn)
+            .optional()?,
+        None => q
+            .order(publications::edition_no.desc())
+            .first(conn)
+            .optional()?,
+    })
+}
+
 /// The number the next edition gets.
 pub fn next_edition_no(conn: &mut DbConnection, consultation_id: &str) -> Result<i64, DbError> {
     let max: Option<i64> = publications::table

@@ -1,11 +1,15 @@
 //! `/api/v1/consultations/{id}/report` and `/publications`: the report in every format, and
 //! publishing it.
 
+use std::collections::VecDeque;
+use std::sync::{LazyLock, Mutex};
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use crate::app::report::{self as uc, Missing, PublishOutcome, READERS, Variant};
+use crate::db::consultations::Consultation;
 use crate::db::report::PublicationInfo;
 use crate::domain::report::{Edition, Report};
 use crate::domain::time::rfc3339;
@@ -77,12 +81,17 @@ impl ReportQuery {
 
 /// A rendered report as a download: its content type, and a `Content-Disposition` naming the
 /// file after the report's title (RFC 6266/5987, with an ASCII fallback).
-pub fn download(model: &Report, format: Format, ascii_stem: &str, bytes: Vec<u8>) -> HttpResponse {
+pub fn download(
+    title: &str,
+    format: Format,
+    ascii_stem: &str,
+    bytes: impl Into<web::Bytes>,
+) -> HttpResponse {
     let disposition = match format {
         Format::Docx | Format::Xlsx | Format::Csv => "attachment",
         Format::Json | Format::Html => "inline",
     };
-    let name = export::file_name(model, format);
+    let name = export::file_name_for(title, format);
     let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
         .collect::<String>()
         .replace('+', "%20");
@@ -96,7 +105,7 @@ pub fn download(model: &Report, format: Format, ascii_stem: &str, bytes: Vec<u8>
             ),
         ))
         .insert_header(("Cache-Control", "no-store"))
-        .body(bytes)
+        .body(bytes.into())
 }
 
 /// The ASCII file name stem of a report download: `report-{slug}-{edition}[-{n}]`.
@@ -105,6 +114,100 @@ pub fn ascii_stem(slug: &str, edition: Edition, publication: Option<i64>) -> Str
         Some(n) => format!("report-{slug}-{}-{n}", edition.as_str()),
         None => format!("report-{slug}-{}", edition.as_str()),
     }
+}
+
+/// What a published edition is rendered as: a download, or the fragment the public report
+/// page embeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rendering {
+    File(Format),
+    Fragment,
+}
+
+type Key = (String, Edition, Rendering);
+
+/// Renderings of published editions, which never change: a busy public report page parses and
+/// renders a snapshot once, not once per visitor. Bounded in bytes; the oldest go first.
+static RENDERED: LazyLock<Mutex<VecDeque<(Key, web::Bytes)>>> =
+    LazyLock::new(|| Mutex::new(VecDeque::new()));
+const RENDERED_MAX_BYTES: usize = 64 << 20;
+
+fn cached(key: &Key) -> Option<web::Bytes> {
+    let kept = RENDERED.lock().ok()?;
+    kept.iter().find(|(k, _)| k == key).map(|(_, b)| b.clone())
+}
+
+fn keep(key: Key, bytes: &web::Bytes) {
+    if bytes.len() > RENDERED_MAX_BYTES / 2 {
+        return;
+    }
+    if let Ok(mut kept) = RENDERED.lock() {
+        let mut total: usize = kept.iter().map(|(_, b)| b.len()).sum::<usize>() + bytes.len();
+        while total > RENDERED_MAX_BYTES {
+            match kept.pop_front() {
+                Some((_, b)) => total -= b.len(),
+                None => break,
+            }
+        }
+        kept.push_back((key, bytes.clone()));
+    }
+}
+
+/// A published edition, rendered (or taken from the renderings kept).
+pub struct PublishedRendering {
+    pub consultation: Consultation,
+    pub publication: PublicationInfo,
+    pub bytes: web::Bytes,
+}
+
+/// Renders edition `edition_no` (or the latest) of a consultation's published report.
+pub async fn render_published(
+    state: &AppState,
+    consultation_id: String,
+    edition_no: Option<i64>,
+    edition: Edition,
+    actor: crate::app::Actor,
+    rendering: Rendering,
+) -> Result<PublishedRendering, AppError> {
+    let a = actor.clone();
+    let (consultation, publication) = state
+        .with_conn(move |conn| {
+            Ok(uc::published_info(
+                conn,
+                &consultation_id,
+                edition_no,
+                edition,
+                &a,
+            )?)
+        })
+        .await?;
+    let key = (publication.id.clone(), edition, rendering);
+    let bytes = match cached(&key) {
+        Some(b) => b,
+        None => {
+            let (cid, n) = (consultation.id.clone(), publication.edition_no);
+            let bytes = state
+                .with_conn(move |conn| {
+                    let p = uc::published(conn, &cid, Some(n), edition, &actor)?;
+                    let bytes = match rendering {
+                        Rendering::File(f) => export::render(&p.report, f),
+                        Rendering::Fragment => {
+                            export::html::render(&p.report).map(String::into_bytes)
+                        }
+                    }
+                    .map_err(internal)?;
+                    Ok(web::Bytes::from(bytes))
+                })
+                .await?;
+            keep(key, &bytes);
+            bytes
+        }
+    };
+    Ok(PublishedRendering {
+        consultation,
+        publication,
+        bytes,
+    })
 }
 
 /// `GET /api/v1/consultations/{id}/report`: the live internal edition (or a preview of the
@@ -133,23 +236,35 @@ pub async fn show(
         Some(u) => u.actor(),
         None => crate::app::Actor::public(None),
     };
-    let (model, slug, bytes) = state
+    if frozen {
+        let r = render_published(
+            &state,
+            id,
+            publication,
+            edition,
+            actor,
+            Rendering::File(format),
+        )
+        .await?;
+        let stem = ascii_stem(
+            &r.consultation.slug,
+            edition,
+            Some(r.publication.edition_no),
+        );
+        return Ok(download(&r.publication.title, format, &stem, r.bytes));
+    }
+    let (model, slug, bytes): (Report, String, Vec<u8>) = state
         .with_conn(move |conn| {
-            let (model, slug) = if frozen {
-                let p = uc::published(conn, &id, publication, edition, &actor)?;
-                (p.report, p.consultation.slug)
-            } else {
-                let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
-                (uc::load(conn, &id, edition, variant, &actor)?, c.slug)
-            };
+            let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let model = uc::load(conn, &id, edition, variant, &actor)?;
             let bytes = export::render(&model, format).map_err(internal)?;
-            Ok((model, slug, bytes))
+            Ok((model, c.slug, bytes))
         })
         .await?;
     Ok(download(
-        &model,
+        &model.title,
         format,
-        &ascii_stem(&slug, edition, publication),
+        &ascii_stem(&slug, edition, None),
         bytes,
     ))
 }

@@ -9,10 +9,11 @@ use crate::app::{self, report as uc};
 use crate::db::consultations::Consultation;
 use crate::domain::report::Edition;
 use crate::domain::time::format_local;
-use crate::export::{self, Format};
+use crate::export::Format;
 use crate::i18n::Tr;
 use crate::web::AppState;
-use crate::web::errors::{AppError, internal};
+use crate::web::api::report::{Rendering, render_published};
+use crate::web::errors::AppError;
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav};
 
@@ -59,20 +60,29 @@ pub async fn show(
     let slug = slug.into_inner();
     let wanted = q.edition_no;
     let actor = app::Actor::public(None);
-    let (p, list) = state
+    let a = actor.clone();
+    let (c, list) = state
         .with_conn(move |conn| {
             let c = app::public::visible_consultation(conn, &slug)?;
-            let p = uc::published(conn, &c.id, wanted, Edition::Public, &actor)?;
-            let (_, list) = uc::publications(conn, &c.id, &actor)?;
-            Ok((p, list))
+            let (_, list) = uc::publications(conn, &c.id, &a)?;
+            Ok((c, list))
         })
         .await?;
+    let p = render_published(
+        &state,
+        c.id,
+        wanted,
+        Edition::Public,
+        actor,
+        Rendering::Fragment,
+    )
+    .await?;
     let tz = state.config.timezone;
     let c = p.consultation;
     let shown = p.publication.edition_no;
     let latest = list.first().is_none_or(|l| l.edition_no == shown);
     let page_ = ReportPage {
-        title: p.report.title.clone(),
+        title: p.publication.title.clone(),
         nav: Nav::from_session(&session),
         edition_no: shown,
         latest,
@@ -102,7 +112,7 @@ pub async fn show(
                 ),
             })
             .collect(),
-        body: export::html::render(&p.report).map_err(internal)?,
+        body: String::from_utf8_lossy(&p.bytes).into_owned(),
         c,
         t,
     };
