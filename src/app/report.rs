@@ -225,6 +225,7 @@ impl Gathered {
                     opinion_id: o.opinion_id.clone(),
                     position: o.position,
                     opinion: o.summary.trim().to_string(),
+                    status: d.status.clone(),
                     status_label: label.trim().to_string(),
                     rationale: d
                         .rationale

@@ -337,22 +337,27 @@ pub fn next_edition_no(conn: &mut DbConnection, consultation_id: &str) -> Result
 }
 
 /// What one opinion's commenter is told an edition decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = publication_decisions)]
 pub struct PublishedDecision {
     pub submission_id: String,
     pub opinion_id: String,
     pub position: i64,
     pub opinion: String,
+    /// The status code (`adopted` …).
+    pub status: String,
     pub status_label: String,
     pub rationale: Option<String>,
 }
 
-/// Writes a publication and the decisions it tells each commenter. Run inside a transaction.
+/// Writes a publication, the decisions it tells each commenter, and a `publish` entry in every
+/// decision's history. Run inside a transaction.
 pub fn insert_publication(
     conn: &mut DbConnection,
     p: &Publication,
     decided: &[PublishedDecision],
 ) -> Result<(), DbError> {
+    use super::schema::decision_history;
     crate::per_backend!(conn, |conn| {
         diesel::insert_into(publications::table)
             .values(p)
@@ -368,6 +373,7 @@ pub fn insert_publication(
                         publication_decisions::opinion_id.eq(&d.opinion_id),
                         publication_decisions::position.eq(d.position),
                         publication_decisions::opinion.eq(&d.opinion),
+                        publication_decisions::status.eq(&d.status),
                         publication_decisions::status_label.eq(&d.status_label),
                         publication_decisions::rationale.eq(&d.rationale),
                     )
@@ -375,6 +381,24 @@ pub fn insert_publication(
                 .collect();
             diesel::insert_into(publication_decisions::table)
                 .values(rows)
+                .execute(conn)?;
+            let history: Vec<_> = chunk
+                .iter()
+                .map(|d| {
+                    (
+                        decision_history::id.eq(new_id()),
+                        decision_history::opinion_id.eq(&d.opinion_id),
+                        decision_history::action.eq("publish"),
+                        decision_history::status.eq(&d.status),
+                        decision_history::rationale.eq(&d.rationale),
+                        decision_history::note.eq(Some(format!("edition {}", p.edition_no))),
+                        decision_history::actor_user_id.eq(&p.published_by),
+                        decision_history::created_at.eq(p.published_at),
+                    )
+                })
+                .collect();
+            diesel::insert_into(decision_history::table)
+                .values(history)
                 .execute(conn)?;
         }
         Ok::<(), DbError>(())
@@ -386,40 +410,18 @@ pub fn published_decisions(
     conn: &mut DbConnection,
     publication_id: &str,
 ) -> Result<Vec<PublishedDecision>, DbError> {
-    let rows: Vec<(String, String, i64, String, String, Option<String>)> =
-        publication_decisions::table
-            .filter(publication_decisions::publication_id.eq(publication_id))
-            .order((
-                publication_decisions::submission_id.asc(),
-                publication_decisions::position.asc(),
-            ))
-            .select((
-                publication_decisions::submission_id,
-                publication_decisions::opinion_id,
-                publication_decisions::position,
-                publication_decisions::opinion,
-                publication_decisions::status_label,
-                publication_decisions::rationale,
-            ))
-            .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(submission_id, opinion_id, position, opinion, status_label, rationale)| {
-                PublishedDecision {
-                    submission_id,
-                    opinion_id,
-                    position,
-                    opinion,
-                    status_label,
-                    rationale,
-                }
-            },
-        )
-        .collect())
+    Ok(publication_decisions::table
+        .filter(publication_decisions::publication_id.eq(publication_id))
+        .order((
+            publication_decisions::submission_id.asc(),
+            publication_decisions::position.asc(),
+        ))
+        .select(PublishedDecision::as_select())
+        .load(conn)?)
 }
 
-/// What the latest edition of its consultation's report published about one submission.
+/// What the latest edition of its consultation's report published about one submission;
+/// None before the first edition.
 pub fn published_for_submission(
     conn: &mut DbConnection,
     consultation_id: &str,
@@ -434,31 +436,13 @@ pub fn published_for_submission(
     else {
         return Ok(None);
     };
-    let rows: Vec<(String, i64, String, String, Option<String>)> = publication_decisions::table
-        .filter(publication_decisions::publication_id.eq(&latest))
-        .filter(publication_decisions::submission_id.eq(submission_id))
-        .order(publication_decisions::position.asc())
-        .select((
-            publication_decisions::opinion_id,
-            publication_decisions::position,
-            publication_decisions::opinion,
-            publication_decisions::status_label,
-            publication_decisions::rationale,
-        ))
-        .load(conn)?;
     Ok(Some(
-        rows.into_iter()
-            .map(
-                |(opinion_id, position, opinion, status_label, rationale)| PublishedDecision {
-                    submission_id: submission_id.to_string(),
-                    opinion_id,
-                    position,
-                    opinion,
-                    status_label,
-                    rationale,
-                },
-            )
-            .collect(),
+        publication_decisions::table
+            .filter(publication_decisions::publication_id.eq(&latest))
+            .filter(publication_decisions::submission_id.eq(submission_id))
+            .order(publication_decisions::position.asc())
+            .select(PublishedDecision::as_select())
+            .load(conn)?,
     ))
 }
 

@@ -291,6 +291,7 @@ diesel::table! {
         opinion_id -> Text,
         position -> BigInt,
         opinion -> Text,
+        status -> Text,
         status_label -> Text,
         rationale -> Nullable<Text>,
     }

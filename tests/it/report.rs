@@ -1240,6 +1240,17 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
                 .unwrap()
         };
         assert_eq!(n, 3);
+        // And in every decision's history, once per edition.
+        let n: i64 = {
+            use yijian::db::schema::decision_history;
+            decision_history::table
+                .filter(decision_history::action.eq("publish"))
+                .filter(decision_history::opinion_id.eq(&s.department_opinions[1]))
+                .count()
+                .get_result(&mut *app.conn())
+                .unwrap()
+        };
+        assert_eq!(n, 3);
     }
 }
 

@@ -7,6 +7,7 @@ CREATE TABLE publication_decisions (
     opinion_id TEXT NOT NULL REFERENCES opinions (id),
     position BIGINT NOT NULL,
     opinion TEXT NOT NULL,
+    status TEXT NOT NULL,
     status_label TEXT NOT NULL,
     rationale TEXT,
     UNIQUE (publication_id, opinion_id)
