@@ -1282,6 +1282,13 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
             json!({"body": "建议增加对中小企业的算力补贴。", "name": "赵六", "organization": "武汉市人工智能学会", "channel": "letter"}),
         )
         .await;
+        let consent = comment(
+            &app,
+            &id,
+            None,
+            json!({"body": "建议公布专家论证意见。", "name": "孙七", "publish_name": true}),
+        )
+        .await;
         close(&app, &id, &staff).await;
         let mut conn = app.conn();
         let op = |conn: &mut yijian::db::DbConnection, code: &str| {
@@ -1302,6 +1309,8 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
             Some("期限已满三十日，符合规定。"),
         );
         without_api::decide(&mut conn, &ol, "adopted", None);
+        let os = op(&mut conn, &consent);
+        without_api::decide(&mut conn, &os, "adopted", None);
         without_api::approve_all(&mut conn, &id);
         drop(conn);
 
@@ -1313,7 +1322,7 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
             1,
             "public channels only"
         );
-        assert_eq!(rows.len(), 2, "the cluster is shown once");
+        assert_eq!(rows.len(), 3, "the cluster is shown once");
         assert_eq!(rows[0]["opinion"], "建议延长征求意见期限。");
         assert_eq!(rows[0]["count"], 3);
         assert_eq!(rows[0]["submitter"], "张三");
@@ -1338,7 +1347,7 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
         );
         assert_eq!(
             m["summary"],
-            "共收到意见建议4条，其中采纳1条，部分采纳0条，未采纳3条。"
+            "共收到意见建议5条，其中采纳2条，部分采纳0条，未采纳3条。"
         );
         let m = app
             .get_as(&uri("merge_sections=1&feedbacker_column=1"), &staff)
@@ -1377,7 +1386,7 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
             public["summary"]
                 .as_str()
                 .unwrap()
-                .starts_with("共收到意见建议4条")
+                .starts_with("共收到意见建议5条")
         );
         // Masked: 张三 and 赵六; organizations stay.
         assert_eq!(public["sections"][0]["rows"][0]["submitter"], "张*");
@@ -1759,5 +1768,49 @@ async fn the_command_line_writes_every_format() {
         let o = run(&["report", &s.slug, "--publication", "7", "--out", "x.docx"]);
         assert!(!o.status.success());
         assert!(String::from_utf8_lossy(&o.stderr).contains("no edition 7"));
+    }
+}
+
+#[actix_web::test]
+async fn the_command_line_shows_progress_for_a_large_report() {
+    for app in TestApp::all().await {
+        let staff = app.user_with_token("staff@example.org", Role::Staff, None);
+        let (id, slug) = small_consultation(&app, &staff).await;
+        let code = comment(&app, &id, None, json!({"body": "意见一。", "name": "王华"})).await;
+        let parts: Vec<String> = (0..2_500).map(|i| format!("第{i}条意见。")).collect();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let mut conn = app.conn();
+        let sub: String = {
+            use yijian::db::schema::submissions;
+            submissions::table
+                .filter(submissions::tracking_code.eq(&code))
+                .select(submissions::id)
+                .first(&mut *conn)
+                .unwrap()
+        };
+        conn.transaction::<_, diesel::result::Error, _>(|c| {
+            without_api::split_submission(c, &sub, &parts);
+            Ok(())
+        })
+        .unwrap();
+        drop(conn);
+        let dir = tempfile::tempdir().unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_yijian"))
+            .args(["report", &slug, "--format", "xlsx", "--out", "big.xlsx"])
+            .current_dir(dir.path())
+            .env("YIJIAN_DATABASE_URL", &app.test_db.url)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        for step in [
+            "report: 1/4 building the report (2500 rows",
+            "report: 2/4 rendering xlsx (2500 rows",
+            "report: 3/4 writing (2500 rows",
+            "report: 4/4 done (2500 rows",
+        ] {
+            assert!(err.contains(step), "{step}: {err}");
+        }
+        assert!(dir.path().join("big.xlsx").exists());
     }
 }
