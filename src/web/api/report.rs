@@ -284,7 +284,7 @@ pub fn missing_json(t: &Tr, consultation_id: &str, m: &Missing) -> serde_json::V
 /// Where staff fix a readiness item: the opinion in the triage workbench, or the consultation.
 pub fn missing_link(consultation_id: &str, m: &Missing) -> String {
     match &m.opinion_id {
-        Some(o) => format!("/staff/consultations/{consultation_id}/opinions/{o}"),
+        Some(o) => format!("/staff/opinions/{o}"),
         None => format!("/staff/consultations/{consultation_id}"),
     }
 }
