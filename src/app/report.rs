@@ -698,7 +698,7 @@ pub fn find_consultation(conn: &mut DbConnection, key: &str) -> Result<Consultat
 
 /// The report settings staff choose for a consultation; the rest of [`ReportConfig`] keeps its
 /// saved value.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// Print the counts sentence.
@@ -709,6 +709,12 @@ pub struct Settings {
     pub merge_sections: bool,
     /// A 反馈人 column heading instead of 单位/个人.
     pub feedbacker_column: bool,
+    /// The title, `{draft_title}` standing for the draft's title; None for the default
+    /// `关于《{draft_title}》公开征求意见情况的报告`.
+    pub title_template: Option<String>,
+    /// Status code → the wording this report prints (e.g. `adopted` → `采纳`); statuses not
+    /// named print their own label.
+    pub status_labels: std::collections::BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -718,9 +724,16 @@ impl Settings {
             reason_column: config.separate_reason_column,
             merge_sections: config.merge_sections,
             feedbacker_column: config.submitter_column == SubmitterColumn::Feedbacker,
+            title_template: (config.title_template != model::DEFAULT_TITLE_TEMPLATE)
+                .then(|| config.title_template.clone()),
+            status_labels: config.status_labels.clone(),
         }
     }
 }
+
+/// Longest title template and status wording accepted, in characters.
+const MAX_TITLE_CHARS: usize = 300;
+const MAX_LABEL_CHARS: usize = 30;
 
 /// Saves the report settings of a consultation (the next publication uses them).
 pub fn save_settings(
@@ -730,8 +743,39 @@ pub fn save_settings(
     actor: &Actor,
 ) -> Result<Settings> {
     actor.require(super::OFFICE)?;
+    let title_template = settings
+        .title_template
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    if title_template
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > MAX_TITLE_CHARS)
+    {
+        return Err(Error::field(
+            "title_template",
+            "report.error.title_template",
+        ));
+    }
+    let status_labels: std::collections::BTreeMap<String, String> = settings
+        .status_labels
+        .iter()
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     conn.transaction(|conn| {
         let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+        let known: Vec<String> = db::report::statuses(conn)?
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        if status_labels
+            .iter()
+            .any(|(k, v)| !known.contains(k) || v.chars().count() > MAX_LABEL_CHARS)
+        {
+            return Err(Error::field("status_labels", "report.error.status_labels"));
+        }
         let mut config = config_of(&c);
         let before = Settings::of(&config);
         Variant {
@@ -741,19 +785,23 @@ pub fn save_settings(
             feedbacker_column: Some(settings.feedbacker_column),
         }
         .apply(&mut config);
+        config.title_template =
+            title_template.unwrap_or_else(|| model::DEFAULT_TITLE_TEMPLATE.to_string());
+        config.status_labels = status_labels;
         let text = serde_json::to_string(&config)
             .map_err(|e| Error::Conflict(format!("report settings: {e}")))?;
         db::report::set_config(conn, &c.id, &text)?;
+        let after = Settings::of(&config);
         audit::record(
             conn,
             audit::AuditEntry {
                 consultation_id: Some(&c.id),
                 before: Some(json!(before)),
-                after: Some(json!(settings)),
+                after: Some(json!(after)),
                 ..actor.audit("report.settings", "consultation", &c.id)
             },
         )?;
-        Ok(settings)
+        Ok(after)
     })
 }
 

@@ -516,3 +516,12 @@ pub fn set_config(
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The enabled decision statuses: `(code, label_zh)`, in their configured order.
+pub fn statuses(conn: &mut DbConnection) -> Result<Vec<(String, String)>, DbError> {
+    Ok(decision_statuses::table
+        .filter(decision_statuses::enabled.eq(true))
+        .order(decision_statuses::position.asc())
+        .select((decision_statuses::code, decision_statuses::label_zh))
+        .load(conn)?)
+}

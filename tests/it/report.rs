@@ -1044,6 +1044,41 @@ async fn readiness_lists_what_is_missing_and_publishing_waits_for_it() {
                 .unwrap()
         };
         assert_eq!(status, "published");
+
+        // The layout form: checkboxes, title and wording; a bad wording is shown, not saved.
+        let page = b.get(&format!("/staff/consultations/{id}/report")).await;
+        let csrf = Browser::csrf(&page);
+        let r = b
+            .post_form(
+                &format!("/staff/consultations/{id}/report/settings"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("summary", "1"),
+                    ("title_template", "关于《{draft_title}》意见采纳情况"),
+                    ("label_adopted", "是"),
+                    ("label_not_adopted", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        let page = b.get(&format!("/staff/consultations/{id}/report")).await;
+        let html = page.text();
+        assert!(html.contains("name=\"label_adopted\" type=\"text\" value=\"是\""));
+        assert!(html.contains("name=\"summary\" value=\"1\" checked"));
+        assert!(
+            html.contains("意见采纳情况</h1>"),
+            "the preview uses the new title"
+        );
+        assert!(html.contains("<td>是</td>"));
+        let long = "很长".repeat(20);
+        let r = b
+            .post_form(
+                &format!("/staff/consultations/{id}/report/settings"),
+                &[("csrf_token", &csrf), ("label_adopted", long.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.text().contains("不超过 30 个字"));
     }
 }
 
@@ -1357,10 +1392,30 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
             .post_json(
                 &format!("/api/v1/consultations/{id}/report/settings"),
                 Some(&staff),
-                json!({"summary": true, "reason_column": true}),
+                json!({
+                    "summary": true,
+                    "reason_column": true,
+                    "title_template": "关于《{draft_title}》征求意见采纳情况的说明",
+                    "status_labels": {"adopted": "采纳", "not_adopted": "不予采纳"},
+                }),
             )
             .await;
         assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["status_labels"]["adopted"], "采纳");
+        let bad = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/report/settings"),
+                Some(&staff),
+                json!({"status_labels": {"no_such_status": "是"}}),
+            )
+            .await;
+        assert_eq!(bad.status, 422, "{}", bad.text());
+        assert!(
+            bad.json()["fields"]["status_labels"]
+                .as_str()
+                .unwrap()
+                .contains("30")
+        );
         let r = app
             .post_json(
                 &format!("/api/v1/consultations/{id}/publications"),
@@ -1377,6 +1432,14 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
         let public = app.get(&uri("edition=public")).await.json();
         assert_eq!(public["sections"][0]["columns"][4], "理由");
         assert!(
+            public["title"]
+                .as_str()
+                .unwrap()
+                .ends_with("》征求意见采纳情况的说明")
+        );
+        assert_eq!(public["sections"][0]["rows"][0]["decision"], "不予采纳");
+        assert_eq!(public["sections"][0]["rows"][1]["decision"], "采纳");
+        assert!(
             public["summary"]
                 .as_str()
                 .unwrap()
@@ -1391,7 +1454,7 @@ async fn variants_duplicate_clusters_staff_letters_and_the_empty_case() {
         // 李四 consented to publishing his name, but his comment is a duplicate shown in
         // 张三's row; his tracking page shows the cluster's decision.
         let t = app.get(&format!("/api/v1/track/{b}")).await.json();
-        assert_eq!(t["decisions"][0]["status"], "未采纳");
+        assert_eq!(t["decisions"][0]["status"], "不予采纳");
         assert_eq!(t["decisions"][0]["rationale"], "期限已满三十日，符合规定。");
         let page = app.get(&format!("/c/{slug}/report")).await.text();
         assert!(page.contains("<th scope=\"col\" class=\"report-reason\">理由</th>"));

@@ -31,6 +31,12 @@ pub struct PublishedEdition {
     pub page: String,
 }
 
+pub struct StatusWording {
+    pub code: String,
+    pub label: String,
+    pub wording: String,
+}
+
 pub struct Download {
     pub label: &'static str,
     pub href: String,
@@ -48,6 +54,8 @@ struct ReportPage {
     preview: String,
     public_preview: bool,
     settings: Settings,
+    title_template: String,
+    statuses: Vec<StatusWording>,
     can_edit_settings: bool,
     editions: Vec<PublishedEdition>,
     downloads: Vec<Download>,
@@ -66,6 +74,7 @@ struct Loaded {
     missing: Vec<Missing>,
     preview: String,
     settings: Settings,
+    statuses: Vec<(String, String)>,
     editions: Vec<PublicationInfo>,
 }
 
@@ -84,11 +93,13 @@ async fn load(
             let preview = export::html::render(&model).map_err(internal)?;
             let (_, editions) = uc::publications(conn, &id, &actor)?;
             let settings = Settings::of(&uc::config_of(&c));
+            let statuses = crate::db::report::statuses(conn)?;
             Ok(Loaded {
                 c,
                 missing,
                 preview,
                 settings,
+                statuses,
                 editions,
             })
         })
@@ -122,6 +133,25 @@ async fn render(
             .collect(),
         preview: l.preview,
         public_preview: edition == Edition::Public,
+        title_template: l
+            .settings
+            .title_template
+            .clone()
+            .unwrap_or_else(|| crate::domain::report::DEFAULT_TITLE_TEMPLATE.to_string()),
+        statuses: l
+            .statuses
+            .iter()
+            .map(|(code, label)| StatusWording {
+                wording: l
+                    .settings
+                    .status_labels
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_default(),
+                code: code.clone(),
+                label: label.clone(),
+            })
+            .collect(),
         settings: l.settings,
         can_edit_settings: crate::app::OFFICE.contains(&user.role),
         editions: l
@@ -223,38 +253,50 @@ pub async fn publish(
     }
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct SettingsForm {
-    csrf_token: String,
-    summary: Option<String>,
-    reason_column: Option<String>,
-    merge_sections: Option<String>,
-    feedbacker_column: Option<String>,
-}
-
 /// `POST /staff/consultations/{id}/report/settings`
 pub async fn settings(
     state: web::Data<AppState>,
     user: AuthUser,
     session: Session,
+    Lang(t): Lang,
     id: web::Path<uuid::Uuid>,
-    form: web::Form<SettingsForm>,
+    form: web::Form<std::collections::HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    csrf::verify(&session, &form.csrf_token)?;
-    let (actor, id) = (user.actor(), id.into_inner().to_string());
     let f = form.into_inner();
+    csrf::verify(&session, f.get("csrf_token").map_or("", String::as_str))?;
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
     let s = Settings {
-        summary: f.summary.is_some(),
-        reason_column: f.reason_column.is_some(),
-        merge_sections: f.merge_sections.is_some(),
-        feedbacker_column: f.feedbacker_column.is_some(),
+        summary: f.contains_key("summary"),
+        reason_column: f.contains_key("reason_column"),
+        merge_sections: f.contains_key("merge_sections"),
+        feedbacker_column: f.contains_key("feedbacker_column"),
+        title_template: f.get("title_template").cloned(),
+        status_labels: f
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("label_")?.to_string(), v.clone())))
+            .collect(),
     };
     let cid = id.clone();
-    state
+    match state
         .with_conn(move |conn| Ok(uc::save_settings(conn, &cid, s, &actor)?))
-        .await?;
-    Ok(page::see_other(&format!(
-        "/staff/consultations/{id}/report"
-    )))
+        .await
+    {
+        Ok(_) => Ok(page::see_other(&format!(
+            "/staff/consultations/{id}/report"
+        ))),
+        Err(AppError::Validation(fields)) => {
+            let notice = Some(super::error_line(&t, &fields));
+            render(
+                &state,
+                &user,
+                &session,
+                t,
+                id,
+                Edition::Internal,
+                (StatusCode::UNPROCESSABLE_ENTITY, notice),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }
