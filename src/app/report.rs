@@ -318,6 +318,20 @@ pub fn load(
     Ok(model::build(g.input(edition, config)))
 }
 
+/// What the staff report page shows, read once: the readiness list and the live report.
+pub fn overview(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition: Edition,
+    actor: &Actor,
+) -> Result<(Vec<Missing>, Report)> {
+    actor.require(READERS)?;
+    let g = Gathered::read(conn, consultation_id)?;
+    let missing = missing(&g);
+    let config = config_of(&g.consultation);
+    Ok((missing, model::build(g.input(edition, config))))
+}
+
 /// One thing that stands between a consultation and publishing its report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Missing {

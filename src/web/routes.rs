@@ -140,6 +140,7 @@ route_table! {
     POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
     GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
     GET "/api/v1/consultations/{id}/report" => api::report::show, Public;
+    GET "/api/v1/consultations/{id}/report/readiness" => api::report::readiness, Internal;
     POST "/api/v1/consultations/{id}/report/settings" => api::report::settings, Office;
     GET "/api/v1/consultations/{id}/publications" => api::report::list, Public;
     POST "/api/v1/consultations/{id}/publications" => api::report::publish, Internal;

@@ -976,6 +976,15 @@ async fn readiness_lists_what_is_missing_and_publishing_waits_for_it() {
             )
             .await;
         assert_eq!(kinds(&r), ["rationale"]);
+        let ready = app
+            .get_as(
+                &format!("/api/v1/consultations/{id}/report/readiness"),
+                &staff,
+            )
+            .await;
+        assert_eq!(ready.status, 200);
+        assert_eq!(ready.json()["ready"], false);
+        assert_eq!(ready.json()["missing"], r.json()["missing"]);
         assert!(
             r.json()["missing"][0]["message"]
                 .as_str()
@@ -1017,6 +1026,13 @@ async fn readiness_lists_what_is_missing_and_publishing_waits_for_it() {
         without_api::change_rationale(&mut conn, &ops[0], Some("发放范围已扩大到中小企业。"));
         without_api::approve_all(&mut conn, &id);
         drop(conn);
+        let ready = app
+            .get_as(
+                &format!("/api/v1/consultations/{id}/report/readiness"),
+                &staff,
+            )
+            .await;
+        assert_eq!(ready.json(), json!({"ready": true, "missing": []}));
         let page = b.get(&format!("/staff/consultations/{id}/report")).await;
         assert!(page.text().contains(&format!(
             "action=\"/staff/consultations/{id}/report/publish\""

@@ -397,3 +397,21 @@ pub async fn settings(
         .await?;
     Ok(HttpResponse::Ok().json(saved))
 }
+
+/// `GET /api/v1/consultations/{id}/report/readiness`: what is missing before publishing.
+pub async fn readiness(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let cid = id.clone();
+    let missing = state
+        .with_conn(move |conn| Ok(uc::readiness(conn, &cid, &actor)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "ready": missing.is_empty(),
+        "missing": missing.iter().map(|m| missing_json(&t, &id, m)).collect::<Vec<_>>(),
+    })))
+}

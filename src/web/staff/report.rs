@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::report::{self as uc, Missing, PublishOutcome, READERS, Settings, Variant};
+use crate::app::report::{self as uc, Missing, PublishOutcome, READERS, Settings};
 use crate::db::consultations::Consultation;
 use crate::db::report::PublicationInfo;
 use crate::domain::report::Edition;
@@ -88,8 +88,7 @@ async fn load(
     state
         .with_conn(move |conn| {
             let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
-            let missing = uc::readiness(conn, &id, &actor)?;
-            let model = uc::load(conn, &id, edition, Variant::default(), &actor)?;
+            let (missing, model) = uc::overview(conn, &id, edition, &actor)?;
             let preview = export::html::render(&model).map_err(internal)?;
             let (_, editions) = uc::publications(conn, &id, &actor)?;
             let settings = Settings::of(&uc::config_of(&c));
