@@ -43,6 +43,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
         format: ParseFormat,
     },
+    /// Write a consultation's report to a file: the live report, or a published edition.
+    Report {
+        /// The consultation's id or slug.
+        consultation: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Docx)]
+        format: ReportFormat,
+        /// internal (full names) or public (personal names masked).
+        #[arg(long, value_enum, default_value_t = ReportEdition::Internal)]
+        edition: ReportEdition,
+        /// A published edition's number: write that frozen snapshot instead of the live report.
+        #[arg(long)]
+        publication: Option<i64>,
+        /// Where to write; `-` for standard output.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Import a draft (.txt, .md or .docx) into a consultation as its current version.
     Import {
         file: PathBuf,
@@ -56,6 +72,34 @@ pub enum Command {
 pub enum ParseFormat {
     Json,
     Tree,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Html,
+    Docx,
+    Xlsx,
+    Csv,
+}
+
+impl ReportFormat {
+    fn format(self) -> crate::export::Format {
+        use crate::export::Format;
+        match self {
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Html => Format::Html,
+            ReportFormat::Docx => Format::Docx,
+            ReportFormat::Xlsx => Format::Xlsx,
+            ReportFormat::Csv => Format::Csv,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportEdition {
+    Internal,
+    Public,
 }
 
 #[derive(Debug, Subcommand)]
@@ -221,6 +265,25 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
+        Command::Report {
+            consultation,
+            format,
+            edition,
+            publication,
+            out,
+        } => {
+            init_tracing("warn");
+            let db = open_database(&config)?;
+            let mut conn = db.get()?;
+            report(
+                &mut conn,
+                &consultation,
+                format.format(),
+                edition,
+                publication,
+                &out,
+            )
+        }
         Command::Serve => {
             init_tracing(&config.log);
             let db = open_database(&config)?;
@@ -294,4 +357,121 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// Reports with at least this many rows show a progress bar on a terminal.
+const PROGRESS_FROM_ROWS: usize = 2_000;
+
+/// Progress of `yijian report` on standard error: a bar on a terminal, one line per step
+/// otherwise (so logs of scripted runs show where time went).
+struct Progress {
+    tty: bool,
+    started: std::time::Instant,
+    steps: usize,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(steps: usize) -> Self {
+        Progress {
+            tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            started: std::time::Instant::now(),
+            steps,
+            shown: false,
+        }
+    }
+
+    /// Step `done` of the steps is finished; `what` says what comes next.
+    fn step(&mut self, done: usize, what: &str, rows: usize) {
+        if rows < PROGRESS_FROM_ROWS {
+            return;
+        }
+        self.shown = true;
+        let elapsed = self.started.elapsed().as_secs_f64();
+        if self.tty {
+            const WIDTH: usize = 30;
+            let filled = WIDTH * done / self.steps.max(1);
+            eprint!(
+                "\r[{}{}] {done}/{} {what:<28} {rows} rows {elapsed:.1}s",
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled),
+                self.steps
+            );
+        } else {
+            eprintln!(
+                "report: {done}/{} {what} ({rows} rows, {elapsed:.1}s)",
+                self.steps
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown && self.tty {
+            eprintln!();
+        }
+    }
+}
+
+fn report(
+    conn: &mut crate::db::DbConnection,
+    key: &str,
+    format: crate::export::Format,
+    edition: ReportEdition,
+    publication: Option<i64>,
+    out: &std::path::Path,
+) -> Result<(), CliError> {
+    use crate::domain::report::Edition;
+    let edition = match edition {
+        ReportEdition::Internal => Edition::Internal,
+        ReportEdition::Public => Edition::Public,
+    };
+    let actor = Actor::cli();
+    let c = app::report::find_consultation(conn, key).map_err(|e| match e {
+        app::Error::NotFound => CliError::Message(format!("no consultation {key:?}")),
+        other => app_error(other),
+    })?;
+    let mut progress = Progress::new(4);
+    let model = match publication {
+        Some(n) => {
+            app::report::published(conn, &c.id, Some(n), edition, &actor)
+                .map_err(|e| match e {
+                    app::Error::NotFound => {
+                        CliError::Message(format!("--publication: {} has no edition {n}", c.slug))
+                    }
+                    other => app_error(other),
+                })?
+                .report
+        }
+        None => {
+            let g = app::report::Gathered::read(conn, &c.id).map_err(app_error)?;
+            let rows = g.opinions.len();
+            progress.step(1, "building the report", rows);
+            let config = app::report::config_of(&g.consultation);
+            crate::domain::report::build(g.input(edition, config))
+        }
+    };
+    let rows: usize = model.sections.iter().map(|s| s.rows.len()).sum();
+    progress.step(2, &format!("rendering {}", format.as_str()), rows);
+    let bytes = crate::export::render(&model, format)
+        .map_err(|e| CliError::Message(format!("rendering the report failed: {e}")))?;
+    progress.step(3, "writing", rows);
+    if out.as_os_str() == "-" {
+        use std::io::Write;
+        std::io::stdout().write_all(&bytes)?;
+    } else {
+        std::fs::write(out, &bytes)
+            .map_err(|e| CliError::Message(format!("cannot write {}: {e}", out.display())))?;
+    }
+    progress.step(4, "done", rows);
+    progress.finish();
+    if out.as_os_str() != "-" {
+        eprintln!(
+            "wrote {} ({} edition, {rows} rows, {} bytes) to {}",
+            format.as_str(),
+            edition.as_str(),
+            bytes.len(),
+            out.display()
+        );
+    }
+    Ok(())
 }

@@ -84,6 +84,14 @@ const SOURCES: &[(Locale, &str)] = &[
         Locale::En,
         include_str!("../frontend/locales/accounts.en.toml"),
     ),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/report.zh-CN.toml"),
+    ),
+    (
+        Locale::En,
+        include_str!("../frontend/locales/report.en.toml"),
+    ),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.

@@ -7,6 +7,7 @@ pub mod consultations;
 pub mod drafts;
 pub mod intake;
 pub mod public;
+pub mod report;
 pub mod schedule;
 pub mod sessions;
 pub mod solicitations;

@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use super::{Error, Result};
 use crate::db::{self, DbConnection, consultations::Consultation};
-use crate::domain::consultation::Status;
 use crate::domain::tracking;
 
 /// A consultation the public may see (not a draft).
@@ -42,19 +41,19 @@ pub fn track(conn: &mut DbConnection, code: &str) -> Result<Tracked> {
     let code = tracking::normalise(code).ok_or(Error::NotFound)?;
     let s = db::submissions::find_by_code(conn, &code)?.ok_or(Error::NotFound)?;
     let c = db::consultations::find(conn, &s.consultation_id)?.ok_or(Error::NotFound)?;
-    let published = matches!(c.status(), Status::Published | Status::Archived);
-    let decisions = if published {
-        db::submissions::decisions_of(conn, &s.id)?
-            .into_iter()
-            .map(|(opinion, status, rationale)| TrackedDecision {
-                opinion,
-                status,
-                rationale,
-            })
-            .collect()
-    } else {
-        vec![]
-    };
+    // What the latest published edition told this commenter: frozen with the publication,
+    // so later edits show only once a corrected edition is published.
+    let frozen = db::report::published_for_submission(conn, &c.id, &s.id)?;
+    let published = frozen.is_some();
+    let decisions = frozen
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| TrackedDecision {
+            opinion: d.opinion,
+            status: d.status_label,
+            rationale: d.rationale,
+        })
+        .collect();
     Ok(Tracked {
         clauses: db::submissions::clauses_of(conn, &s.id)?,
         tracking_code: s.tracking_code,

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod consultations;
 pub mod drafts;
 pub mod mailqueue;
+pub mod report;
 pub mod schema;
 pub mod solicitations;
 pub mod submissions;

@@ -284,6 +284,19 @@ diesel::table! {
     }
 }
 diesel::table! {
+    publication_decisions (id) {
+        id -> Text,
+        publication_id -> Text,
+        submission_id -> Text,
+        opinion_id -> Text,
+        position -> BigInt,
+        opinion -> Text,
+        status -> Text,
+        status_label -> Text,
+        rationale -> Nullable<Text>,
+    }
+}
+diesel::table! {
     audit_events (id) {
         id -> Text,
         at -> Timestamp,
@@ -368,6 +381,8 @@ diesel::joinable!(opinion_clauses -> opinions (opinion_id));
 diesel::joinable!(opinion_clauses -> clauses (clause_id));
 diesel::joinable!(opinion_clauses -> users (linked_by));
 diesel::joinable!(decisions -> opinions (opinion_id));
+diesel::joinable!(publication_decisions -> publications (publication_id));
+diesel::joinable!(publication_decisions -> submissions (submission_id));
 diesel::joinable!(decisions -> decision_statuses (status));
 diesel::joinable!(decision_history -> opinions (opinion_id));
 diesel::joinable!(decision_history -> users (actor_user_id));
@@ -400,6 +415,7 @@ diesel::joinable!(solicitation_replies -> users (submitted_by));
 diesel::allow_tables_to_appear_in_same_query!(
     solicitation_replies,
     draft_imports,
+    publication_decisions,
     settings,
     units,
     unit_aliases,

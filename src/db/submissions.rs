@@ -194,26 +194,6 @@ pub fn count_for_consultation(
         .get_result(conn)?)
 }
 
-/// The decided opinions of a submission: (opinion summary, status label, rationale), in order.
-pub fn decisions_of(
-    conn: &mut DbConnection,
-    submission_id: &str,
-) -> Result<Vec<(String, String, Option<String>)>, DbError> {
-    use super::schema::{decision_statuses, decisions};
-    Ok(opinions::table
-        .inner_join(decisions::table)
-        .inner_join(decision_statuses::table.on(decision_statuses::code.eq(decisions::status)))
-        .filter(opinions::submission_id.eq(submission_id))
-        .filter(decisions::state.eq("approved"))
-        .order(opinions::position.asc())
-        .select((
-            opinions::summary,
-            decision_statuses::label_zh,
-            decisions::rationale,
-        ))
-        .load(conn)?)
-}
-
 /// Every clause id of the consultation's current version.
 pub fn current_clause_ids(
     conn: &mut DbConnection,

@@ -93,8 +93,12 @@ pub fn render(model: &Report, format: Format) -> Result<Vec<u8>, ExportError> {
 /// A download file name for the report: its title, with characters that file systems refuse
 /// replaced, and the format's extension.
 pub fn file_name(model: &Report, format: Format) -> String {
-    let stem: String = model
-        .title
+    file_name_for(&model.title, format)
+}
+
+/// A download file name from a report title (see [`file_name`]).
+pub fn file_name_for(title: &str, format: Format) -> String {
+    let stem: String = title
         .chars()
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',

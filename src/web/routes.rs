@@ -106,6 +106,7 @@ route_table! {
     GET "/c/{slug}" => public::consultation::show, Public;
     GET "/c/{slug}/comment" => public::consultation::form, Public;
     POST "/c/{slug}/comment" => public::consultation::submit, Public;
+    GET "/c/{slug}/report" => public::report::show, Public;
     GET "/track" => public::track::form, Public;
     GET "/track/{code}" => public::track::show, Public;
     GET "/login" => public::login::form, Public;
@@ -151,6 +152,9 @@ route_table! {
     GET "/dept/consultations/{id}" => dept::show, Department;
     POST "/dept/consultations/{id}" => dept::reply, Department;
     GET "/attachments/{attachment_id}" => dept::attachment, SignedIn;
+    GET "/staff/consultations/{id}/report" => staff::report::show, Internal;
+    POST "/staff/consultations/{id}/report/publish" => staff::report::publish, Internal;
+    POST "/staff/consultations/{id}/report/settings" => staff::report::settings, Office;
 
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
@@ -182,4 +186,9 @@ route_table! {
     POST "/api/v1/consultations/{id}/solicitations/{unit_id}/reply" => api::solicitations::reply, Solicited;
     GET "/api/v1/solicitations" => api::solicitations::portal, Department;
     POST "/api/v1/attachments" => api::solicitations::upload, Solicited;
+    GET "/api/v1/consultations/{id}/report" => api::report::show, Public;
+    GET "/api/v1/consultations/{id}/report/readiness" => api::report::readiness, Internal;
+    POST "/api/v1/consultations/{id}/report/settings" => api::report::settings, Office;
+    GET "/api/v1/consultations/{id}/publications" => api::report::list, Public;
+    POST "/api/v1/consultations/{id}/publications" => api::report::publish, Internal;
 }

@@ -460,3 +460,197 @@ fn a_person_comments_in_a_real_browser() {
     }
     drop(server);
 }
+
+/// The report pages in Chromium, with and without JavaScript: the staff report page (readiness,
+/// preview, publish button), the public report page and the tracking page with its decisions;
+/// axe-core finds nothing, and every page fits 375 px.
+#[test]
+fn the_report_pages_in_a_real_browser() {
+    use crate::report::without_api;
+    let have_browser = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("/usr/bin/chromedriver").exists();
+    let axe = axe_source();
+    if !have_browser || axe.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install chromium, chromium-driver and axe-core"
+        );
+        eprintln!(
+            "skipped: needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core (see .ci/run)"
+        );
+        return;
+    }
+    let axe = axe.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let server = Killed(
+        Command::new(BIN)
+            .current_dir(dir.path())
+            .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
+            .env_remove("YIJIAN_DATABASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(port, "/healthz");
+    let run = |args: &[&str], stdin: &str| {
+        let mut c = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("YIJIAN_DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
+    };
+    run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "staff@example.org",
+            "--name",
+            "经办人",
+            "--role",
+            "staff",
+            "--password-stdin",
+        ],
+        "a long password 1\n",
+    );
+    let token = run(&["token", "create", "--email", "staff@example.org"], "")
+        .trim()
+        .to_string();
+    let auth = format!("Bearer {token}");
+    let json_post = |path: &str, body: Value| {
+        http(
+            port,
+            "POST",
+            path,
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            body.to_string().as_bytes(),
+        )
+    };
+    let (s, out) = json_post(
+        "/api/v1/consultations",
+        json!({"title": "武汉建设国家人工智能创新应用先导区实施方案公开征求意见", "draft_title": "实施方案(征求意见稿)", "opens_at": "2020-01-01", "closes_at": "2099-01-01", "slug": "ai-report"}),
+    );
+    assert_eq!(s, 201);
+    let id = serde_json::from_slice::<Value>(&out).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        json_post(&format!("/api/v1/consultations/{id}/open"), json!({})).0,
+        200
+    );
+    let mut codes = Vec::new();
+    for (body, name) in [
+        ("建议明确先导区建设的阶段目标。", "王华"),
+        ("建议增加对中小企业的算力补贴。", "李明"),
+    ] {
+        let (s, out) = http(
+            port,
+            "POST",
+            &format!("/api/v1/consultations/{id}/submissions"),
+            &[("Content-Type", "application/json")],
+            json!({"body": body, "name": name, "organization": "某大学"})
+                .to_string()
+                .as_bytes(),
+        );
+        assert_eq!(s, 201);
+        codes.push(
+            serde_json::from_slice::<Value>(&out).unwrap()["tracking_code"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert_eq!(
+        json_post(
+            &format!("/api/v1/consultations/{id}/close"),
+            json!({"reason": "意见已充分"})
+        )
+        .0,
+        200
+    );
+    // One decided, one not: the staff page lists the missing one.
+    let url = format!("sqlite://{}", dir.path().join("data/yijian.db").display());
+    let mut conn = yijian::db::DbTarget::parse(&url)
+        .unwrap()
+        .establish()
+        .unwrap();
+    let first = without_api::opinions_of(&mut conn, &codes[0]).remove(0);
+    let second = without_api::opinions_of(&mut conn, &codes[1]).remove(0);
+    without_api::decide(&mut conn, &first, "adopted", None);
+    without_api::approve_all(&mut conn, &id);
+
+    let dport = free_port();
+    let _driver = Killed(
+        Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={dport}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(dport, "/status");
+    let base = format!("http://127.0.0.1:{port}");
+    for javascript in [true, false] {
+        let profile = tempfile::tempdir().unwrap();
+        let d = Driver::new(dport, javascript, profile.path());
+        let js = if javascript {
+            "with JavaScript"
+        } else {
+            "without JavaScript"
+        };
+        d.go(&format!("{base}/login"));
+        d.type_into("#email", "staff@example.org");
+        d.type_into("#password", "a long password 1");
+        d.click("form button[type=submit]");
+        d.wait_for_text("/logout");
+        d.go(&format!("{base}/staff/consultations/{id}/report"));
+        let page = d.wait_for_text("report-title");
+        if javascript {
+            assert!(page.contains(&codes[1]), "the missing opinion is listed");
+        } else {
+            assert!(page.contains("第 1 版"), "the edition published meanwhile");
+        }
+        assert!(d.fits_width(), "staff report page fits 375 px {js}");
+        if javascript {
+            assert_eq!(d.axe(&axe), Vec::<String>::new(), "staff report page");
+            // Decided and approved meanwhile: the page offers the publish button.
+            without_api::decide(&mut conn, &second, "not_adopted", Some("已有相关政策。"));
+            without_api::approve_all(&mut conn, &id);
+            d.go(&format!("{base}/staff/consultations/{id}/report"));
+            d.wait_for_text("report-title");
+            d.click("form[action$='/report/publish'] button");
+            d.wait_for_text("已发布第 1 版");
+        }
+        d.go(&format!("{base}/c/ai-report"));
+        d.click("a[href='/c/ai-report/report']");
+        let page = d.wait_for_text("report-table");
+        assert!(page.contains("某大学王*"), "{js}");
+        assert!(!page.contains("王华"), "{js}");
+        assert!(d.fits_width(), "public report page fits 375 px {js}");
+        if javascript {
+            assert_eq!(d.axe(&axe), Vec::<String>::new(), "public report page");
+        }
+        d.go(&format!("{base}/track/{}", codes[1]));
+        let page = d.wait_for_text("已有相关政策。");
+        assert!(page.contains("未采纳"), "{js}");
+        if javascript {
+            assert_eq!(
+                d.axe(&axe),
+                Vec::<String>::new(),
+                "tracking page with decisions"
+            );
+        }
+    }
+    drop(server);
+}

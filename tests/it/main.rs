@@ -10,6 +10,7 @@ mod database;
 mod drafts;
 mod intake;
 mod permissions;
+mod report;
 mod solicitations;
 mod support;
 mod units;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod consultations;
 pub mod drafts;
+pub mod report;
 pub mod solicitations;
 pub mod submissions;
 pub mod units;

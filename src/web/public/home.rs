@@ -16,6 +16,8 @@ pub struct Item {
     pub window: String,
     pub days_left: Option<i64>,
     pub comments: i64,
+    /// The consultation report is published.
+    pub has_report: bool,
 }
 
 #[derive(Template)]
@@ -37,6 +39,7 @@ fn item(t: &Tr, c: ConsultationSummary, now: chrono::NaiveDateTime, comments: i6
             &[("opens", &fmt(c.opens_at)), ("closes", &fmt(c.closes_at))],
         ),
         status_label: t.t(&format!("status.{}", c.status)),
+        has_report: matches!(c.status.as_str(), "published" | "archived"),
         slug: c.slug,
         title: c.title,
         days_left,

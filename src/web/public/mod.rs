@@ -4,4 +4,5 @@ pub mod consultation;
 pub mod health;
 pub mod home;
 pub mod login;
+pub mod report;
 pub mod track;

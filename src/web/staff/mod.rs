@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod imports;
+pub mod report;
 pub mod solicitations;
 
 /// Field errors of a form, localized, for the template.

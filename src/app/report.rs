@@ -1,0 +1,954 @@
+//! The consultation report (征求意见情况的报告): built from the data, checked for readiness,
+//! published as a frozen snapshot.
+//!
+//! - [`load`] builds the live report (internal edition, or a preview of the public one) for the
+//!   office;
+//! - [`readiness`] lists what stands between the consultation and publication;
+//! - [`publish`] freezes both editions in a `publications` row (edition numbers count up),
+//!   records what each commenter is told in `publication_decisions`, queues the decision
+//!   notices and marks the consultation published;
+//! - [`published`] reads a frozen edition back: the public sees only these, never live data.
+
+use std::collections::HashMap;
+
+use diesel::Connection;
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Actor, Error, Result};
+use crate::db::report::{
+    OpinionRow, Publication, PublicationInfo, PublishedDecision, QueuedMail, SolicitedUnit,
+};
+use crate::db::{self, DbConnection, audit, consultations::Consultation};
+use crate::domain::Role;
+use crate::domain::consultation::{Status, window_needs_reason};
+use crate::domain::report::{
+    self as model, ChannelGroup, Edition, OpinionIn, Report, ReportConfig, ReportInput,
+    StatusBucket, StatusLabel, SubmitterColumn, SubmitterIn, UnitIn, UnitKind,
+};
+use crate::i18n::{self, Locale};
+
+/// Who may read the internal edition, see readiness and publish: the office and its approvers.
+pub const READERS: &[Role] = &[Role::Staff, Role::Approver, Role::Admin];
+
+/// Variants asked for with one request, over the consultation's saved report settings (live
+/// reports only: a publication keeps the settings it was made with).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct Variant {
+    pub reason_column: Option<bool>,
+    pub merge_sections: Option<bool>,
+    pub summary: Option<bool>,
+    pub feedbacker_column: Option<bool>,
+}
+
+impl Variant {
+    fn apply(self, config: &mut ReportConfig) {
+        if let Some(v) = self.reason_column {
+            config.separate_reason_column = v;
+        }
+        if let Some(v) = self.merge_sections {
+            config.merge_sections = v;
+        }
+        if let Some(v) = self.summary {
+            config.summary = v;
+        }
+        if let Some(v) = self.feedbacker_column {
+            config.submitter_column = if v {
+                SubmitterColumn::Feedbacker
+            } else {
+                SubmitterColumn::UnitOrPerson
+            };
+        }
+    }
+}
+
+/// The report settings saved on the consultation (`consultations.report_config`, JSON); an
+/// unreadable value counts as the defaults.
+pub fn config_of(c: &Consultation) -> ReportConfig {
+    serde_json::from_str(&c.report_config).unwrap_or_default()
+}
+
+/// Everything the report is made of, read once.
+pub struct Gathered {
+    pub consultation: Consultation,
+    pub opinions: Vec<OpinionRow>,
+    /// Lowest clause position per opinion id.
+    pub clause_order: HashMap<String, i64>,
+    /// Cluster id → representative opinion id and member count.
+    pub clusters: HashMap<String, (String, i64)>,
+    pub units: Vec<SolicitedUnit>,
+}
+
+impl Gathered {
+    pub fn read(conn: &mut DbConnection, consultation_id: &str) -> Result<Gathered> {
+        let consultation =
+            db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+        let opinions = db::report::opinions(conn, consultation_id)?;
+        let mut clause_order: HashMap<String, i64> = HashMap::new();
+        for (opinion, position) in db::report::clause_positions(conn, consultation_id)? {
+            let e = clause_order.entry(opinion).or_insert(position);
+            *e = (*e).min(position);
+        }
+        // The representative of a cluster: the one staff chose when it is a member, else the
+        // member received first.
+        let chosen: HashMap<String, Option<String>> = db::report::clusters(conn, consultation_id)?
+            .into_iter()
+            .collect();
+        let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
+        for o in &opinions {
+            if let Some(c) = &o.cluster_id {
+                members.entry(c).or_default().push(&o.opinion_id);
+            }
+        }
+        let clusters = members
+            .into_iter()
+            .filter_map(|(cluster, ids)| {
+                let rep = chosen
+                    .get(cluster)
+                    .and_then(|r| r.as_deref())
+                    .filter(|r| ids.contains(r))
+                    .or_else(|| ids.first().copied())?;
+                Some((
+                    cluster.to_string(),
+                    (rep.to_string(), i64::try_from(ids.len()).unwrap_or(1)),
+                ))
+            })
+            .collect();
+        let units = db::report::solicited_units(conn, consultation_id)?;
+        Ok(Gathered {
+            consultation,
+            opinions,
+            clause_order,
+            clusters,
+            units,
+        })
+    }
+
+    /// The opinion a row's decision comes from: itself, or its cluster's representative when it
+    /// has no decision of its own.
+    fn decision_of<'a>(
+        &'a self,
+        o: &'a OpinionRow,
+        by_id: &HashMap<&str, &'a OpinionRow>,
+    ) -> Option<&'a db::report::DecisionRow> {
+        o.decision.as_ref().or_else(|| {
+            let (rep, _) = self.clusters.get(o.cluster_id.as_deref()?)?;
+            by_id.get(rep.as_str())?.decision.as_ref()
+        })
+    }
+
+    /// Whether an opinion is a cluster member other than the representative (shown once, in
+    /// the representative's row).
+    fn is_hidden_duplicate(&self, o: &OpinionRow) -> bool {
+        o.cluster_id
+            .as_deref()
+            .and_then(|c| self.clusters.get(c))
+            .is_some_and(|(rep, _)| *rep != o.opinion_id)
+    }
+
+    /// The builder's input for an edition.
+    pub fn input(&self, edition: Edition, config: ReportConfig) -> ReportInput {
+        let by_id: HashMap<&str, &OpinionRow> = self
+            .opinions
+            .iter()
+            .map(|o| (o.opinion_id.as_str(), o))
+            .collect();
+        let undecided = i18n::t(Locale::ZhCn, "report.undecided");
+        let mut opinions = Vec::with_capacity(self.opinions.len());
+        for o in &self.opinions {
+            if self.is_hidden_duplicate(o) {
+                continue;
+            }
+            let count = o
+                .cluster_id
+                .as_deref()
+                .and_then(|c| self.clusters.get(c))
+                .map_or(1, |(_, n)| *n);
+            let status = match self.decision_of(o, &by_id) {
+                Some(d) => StatusLabel::new(&d.status, &d.label_zh, bucket(&d.counts_as)),
+                None => StatusLabel::new("undecided", &undecided, StatusBucket::Other),
+            };
+            let rationale = self
+                .decision_of(o, &by_id)
+                .and_then(|d| d.rationale.clone());
+            let received = micros(o.submission.received_at);
+            opinions.push(OpinionIn {
+                submitter: submitter_of(&o.submission, received),
+                channel_group: ChannelGroup::for_channel(&o.submission.channel),
+                text: o.summary.clone(),
+                clause_order: self.clause_order.get(&o.opinion_id).copied(),
+                received_seq: received.saturating_mul(1000).saturating_add(o.position),
+                status,
+                rationale,
+                count,
+            });
+        }
+        let no_comment_units = self
+            .units
+            .iter()
+            .filter(|u| u.state == "no_comment")
+            .map(|u| UnitIn {
+                name: u.name.clone(),
+                kind: UnitKind::parse(&u.kind).unwrap_or(UnitKind::Other),
+                order: u.sort_order,
+            })
+            .collect();
+        ReportInput {
+            draft_title: self.consultation.draft_title.clone(),
+            opinions,
+            no_comment_units,
+            config,
+            edition,
+        }
+    }
+
+    /// What each commenter is told: every opinion (duplicates too) with its decision as
+    /// printed.
+    fn published_decisions(&self, config: &ReportConfig) -> Vec<PublishedDecision> {
+        let by_id: HashMap<&str, &OpinionRow> = self
+            .opinions
+            .iter()
+            .map(|o| (o.opinion_id.as_str(), o))
+            .collect();
+        self.opinions
+            .iter()
+            .filter_map(|o| {
+                let d = self.decision_of(o, &by_id)?;
+                let label = config
+                    .status_labels
+                    .get(&d.status)
+                    .cloned()
+                    .unwrap_or_else(|| d.label_zh.clone());
+                Some(PublishedDecision {
+                    submission_id: o.submission.submission_id.clone(),
+                    opinion_id: o.opinion_id.clone(),
+                    position: o.position,
+                    opinion: o.summary.trim().to_string(),
+                    status: d.status.clone(),
+                    status_label: label.trim().to_string(),
+                    rationale: d
+                        .rationale
+                        .as_deref()
+                        .map(|r| r.trim().trim_start_matches([',', '，']).trim())
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string),
+                })
+            })
+            .collect()
+    }
+}
+
+fn bucket(counts_as: &str) -> StatusBucket {
+    match counts_as {
+        "adopted" => StatusBucket::Adopted,
+        "partially_adopted" => StatusBucket::PartiallyAdopted,
+        "not_adopted" => StatusBucket::NotAdopted,
+        _ => StatusBucket::Other,
+    }
+}
+
+fn micros(t: chrono::NaiveDateTime) -> i64 {
+    t.and_utc().timestamp_micros()
+}
+
+/// Who sent a submission, as the report names them. A department reply is its unit; a
+/// person is their organization followed by their name (`华中科技大学…研究所王华`), and the
+/// submissions of one person (same email and name) share one submitter cell.
+fn submitter_of(s: &db::report::SubmitterRow, received: i64) -> SubmitterIn {
+    let trim = |o: &Option<String>| {
+        o.as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+    };
+    if let (Some(unit_id), Some(unit_name)) = (&s.unit_id, &s.unit_name) {
+        if s.channel == "department" {
+            return SubmitterIn {
+                key: format!("unit:{unit_id}"),
+                display_name: unit_name.clone(),
+                person_name: None,
+                organization: Some(unit_name.clone()),
+                is_unit: true,
+                consented_to_publish_name: false,
+                first_received_seq: received,
+                manual_order: s.display_order,
+            };
+        }
+    }
+    let name = trim(&s.name);
+    let organization = trim(&s.organization);
+    let key = match (&s.email, &name) {
+        (Some(email), _) => format!(
+            "person:{}\u{1}{}\u{1}{}",
+            email.to_lowercase(),
+            name.as_deref().unwrap_or(""),
+            organization.as_deref().unwrap_or("")
+        ),
+        _ => format!("submission:{}", s.submission_id),
+    };
+    SubmitterIn {
+        key,
+        display_name: format!(
+            "{}{}",
+            organization.as_deref().unwrap_or(""),
+            name.as_deref().unwrap_or("")
+        ),
+        person_name: name,
+        organization,
+        is_unit: false,
+        consented_to_publish_name: s.publish_name,
+        first_received_seq: received,
+        manual_order: s.display_order,
+    }
+}
+
+/// The live report for the office: the internal edition, or a preview of the public one.
+pub fn load(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition: Edition,
+    variant: Variant,
+    actor: &Actor,
+) -> Result<Report> {
+    actor.require(READERS)?;
+    let g = Gathered::read(conn, consultation_id)?;
+    let mut config = config_of(&g.consultation);
+    variant.apply(&mut config);
+    Ok(model::build(g.input(edition, config)))
+}
+
+/// What the staff report page shows, read once: the readiness list and the live report.
+pub fn overview(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition: Edition,
+    actor: &Actor,
+) -> Result<(Vec<Missing>, Report)> {
+    actor.require(READERS)?;
+    let g = Gathered::read(conn, consultation_id)?;
+    let missing = missing(&g);
+    let config = config_of(&g.consultation);
+    Ok((missing, model::build(g.input(edition, config))))
+}
+
+/// One thing that stands between a consultation and publishing its report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// `still_open`, `short_window_reason`, `early_close_reason`, `undecided`, `unapproved`,
+    /// `rationale`.
+    pub kind: &'static str,
+    pub opinion_id: Option<String>,
+    /// The submission's tracking code, to find the opinion by.
+    pub tracking_code: Option<String>,
+    /// The opinion's first words.
+    pub excerpt: Option<String>,
+    /// The decision's status label, for `rationale`.
+    pub status: Option<String>,
+}
+
+impl Missing {
+    fn consultation(kind: &'static str) -> Self {
+        Missing {
+            kind,
+            opinion_id: None,
+            tracking_code: None,
+            excerpt: None,
+            status: None,
+        }
+    }
+
+    fn opinion(kind: &'static str, o: &OpinionRow, status: Option<String>) -> Self {
+        Missing {
+            kind,
+            opinion_id: Some(o.opinion_id.clone()),
+            tracking_code: Some(o.submission.tracking_code.clone()),
+            excerpt: Some(excerpt(&o.summary)),
+            status,
+        }
+    }
+
+    /// The item as a sentence in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        i18n::tf(
+            locale,
+            &format!("report.missing.{}", self.kind),
+            &[
+                ("excerpt", self.excerpt.as_deref().unwrap_or("")),
+                ("code", self.tracking_code.as_deref().unwrap_or("")),
+                ("status", self.status.as_deref().unwrap_or("")),
+            ],
+        )
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// What is missing before the report can be published: the consultation must be closed with
+/// its window rule satisfied or reasoned, and every opinion (a duplicate cluster through its
+/// representative) decided, approved, with a rationale where its status requires one.
+pub fn readiness(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    actor: &Actor,
+) -> Result<Vec<Missing>> {
+    actor.require(READERS)?;
+    let g = Gathered::read(conn, consultation_id)?;
+    Ok(missing(&g))
+}
+
+fn missing(g: &Gathered) -> Vec<Missing> {
+    let c = &g.consultation;
+    let mut out = Vec::new();
+    match c.status() {
+        Status::Draft | Status::Open => out.push(Missing::consultation("still_open")),
+        Status::Closed | Status::Published | Status::Archived => {}
+    }
+    let no_reason = |r: &Option<String>| r.as_deref().is_none_or(|r| r.trim().is_empty());
+    if window_needs_reason(c.opens_at, c.closes_at) && no_reason(&c.short_window_reason) {
+        out.push(Missing::consultation("short_window_reason"));
+    }
+    if c.closed_at.is_some_and(|at| at < c.closes_at) && no_reason(&c.closed_early_reason) {
+        out.push(Missing::consultation("early_close_reason"));
+    }
+    for o in &g.opinions {
+        if g.is_hidden_duplicate(o) {
+            continue;
+        }
+        match &o.decision {
+            None => out.push(Missing::opinion("undecided", o, None)),
+            Some(d) => {
+                if d.state != "approved" {
+                    out.push(Missing::opinion("unapproved", o, Some(d.label_zh.clone())));
+                }
+                if d.requires_rationale && no_reason(&d.rationale) {
+                    out.push(Missing::opinion("rationale", o, Some(d.label_zh.clone())));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What publishing did, or why it did not.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PublishOutcome {
+    Published {
+        publication: PublicationInfo,
+        /// Decision notices queued for commenters.
+        notices: usize,
+    },
+    NotReady {
+        missing: Vec<Missing>,
+    },
+}
+
+/// Publishes the report: checks readiness, freezes both editions as a new, numbered
+/// publication, records what each commenter is told, queues their notices, marks the
+/// consultation and its opinions published and writes the audit event; all in one transaction.
+pub fn publish(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    base_url: &str,
+    actor: &Actor,
+) -> Result<PublishOutcome> {
+    actor.require(READERS)?;
+    conn.transaction(|conn| {
+        let g = Gathered::read(conn, consultation_id)?;
+        let missing = missing(&g);
+        if !missing.is_empty() {
+            return Ok(PublishOutcome::NotReady { missing });
+        }
+        let c = &g.consultation;
+        let config = config_of(c);
+        let internal = model::build(g.input(Edition::Internal, config.clone()));
+        let public = model::build(g.input(Edition::Public, config.clone()));
+        let decided = g.published_decisions(&config);
+        let edition_no = db::report::next_edition_no(conn, &c.id)?;
+        let previous = match db::report::publication(conn, &c.id, Some(edition_no - 1))? {
+            Some(p) => db::report::published_decisions(conn, &p.id)?,
+            None => vec![],
+        };
+        let now = db::now();
+        let json = |r: &Report| {
+            serde_json::to_string(r).map_err(|e| Error::Conflict(format!("report snapshot: {e}")))
+        };
+        let p = Publication {
+            id: db::new_id(),
+            consultation_id: c.id.clone(),
+            edition_no,
+            title: internal.title.clone(),
+            model_json: json(&internal)?,
+            public_model_json: json(&public)?,
+            published_by: actor.user_id.clone(),
+            published_at: now,
+        };
+        db::report::insert_publication(conn, &p, &decided)?;
+        if c.status() == Status::Closed
+            && !db::consultations::set_status(
+                conn,
+                &c.id,
+                Status::Closed.as_str(),
+                Status::Published.as_str(),
+                None,
+            )?
+        {
+            return Err(Error::Conflict("status changed meanwhile".into()));
+        }
+        db::report::mark_opinions_published(conn, &c.id, now)?;
+        let mails = notices(&g, &decided, &previous, edition_no, base_url);
+        db::report::queue_mail(conn, &mails, now)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(&c.id),
+                before: Some(json!({"status": c.status, "editions": edition_no - 1})),
+                after: Some(json!({
+                    "edition_no": edition_no,
+                    "title": p.title,
+                    "rows": decided.len(),
+                    "notices": mails.len(),
+                })),
+                ..actor.audit("report.publish", "publication", &p.id)
+            },
+        )?;
+        Ok(PublishOutcome::Published {
+            publication: PublicationInfo {
+                id: p.id,
+                consultation_id: p.consultation_id,
+                edition_no,
+                title: p.title,
+                published_at: now,
+            },
+            notices: mails.len(),
+        })
+    })
+}
+
+/// One decision notice per commenter who left an email address; on a corrected edition only
+/// to those whose published decisions changed.
+fn notices(
+    g: &Gathered,
+    decided: &[PublishedDecision],
+    previous: &[PublishedDecision],
+    edition_no: i64,
+    base_url: &str,
+) -> Vec<QueuedMail> {
+    let mut now_by: HashMap<&str, Vec<&PublishedDecision>> = HashMap::new();
+    for d in decided {
+        now_by.entry(&d.submission_id).or_default().push(d);
+    }
+    let mut before_by: HashMap<&str, Vec<&PublishedDecision>> = HashMap::new();
+    for d in previous {
+        before_by.entry(&d.submission_id).or_default().push(d);
+    }
+    let key = |d: &&PublishedDecision| (d.position, d.opinion_id.clone());
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for o in &g.opinions {
+        let s = &o.submission;
+        let Some(to) = s.email.as_deref().filter(|e| !e.trim().is_empty()) else {
+            continue;
+        };
+        if !seen.insert(s.submission_id.as_str()) {
+            continue;
+        }
+        let Some(mut mine) = now_by.get(s.submission_id.as_str()).cloned() else {
+            continue;
+        };
+        mine.sort_by_key(key);
+        if edition_no > 1 {
+            let mut before = before_by
+                .get(s.submission_id.as_str())
+                .cloned()
+                .unwrap_or_default();
+            before.sort_by_key(key);
+            if before == mine {
+                continue;
+            }
+        }
+        let locale = Locale::parse(&s.locale).unwrap_or_default();
+        let mut list = String::new();
+        for (i, d) in mine.iter().enumerate() {
+            let decision = match &d.rationale {
+                Some(r) => format!("{}，{r}", d.status_label),
+                None => d.status_label.clone(),
+            };
+            list.push_str(&i18n::tf(
+                locale,
+                "report.mail.item",
+                &[
+                    ("n", &(i + 1).to_string()),
+                    ("opinion", &excerpt(&d.opinion)),
+                    ("decision", &decision),
+                ],
+            ));
+            list.push('\n');
+        }
+        let link = format!("{base_url}/track/{}", s.tracking_code);
+        let report_link = format!("{base_url}/c/{}/report", g.consultation.slug);
+        let subject_key = if edition_no > 1 {
+            "report.mail.subject_corrected"
+        } else {
+            "report.mail.subject"
+        };
+        out.push(QueuedMail {
+            kind: "decision".into(),
+            to_address: to.to_string(),
+            locale: locale.code().into(),
+            subject: i18n::tf(
+                locale,
+                subject_key,
+                &[("title", &g.consultation.title), ("code", &s.tracking_code)],
+            ),
+            body_text: i18n::tf(
+                locale,
+                "report.mail.body",
+                &[
+                    ("title", &g.consultation.title),
+                    ("code", &s.tracking_code),
+                    ("decisions", list.trim_end()),
+                    ("link", &link),
+                    ("report", &report_link),
+                    ("edition", &edition_no.to_string()),
+                ],
+            ),
+            related_type: "submission".into(),
+            related_id: s.submission_id.clone(),
+        });
+    }
+    out
+}
+
+/// A published edition read back: the consultation, which edition, the frozen model.
+#[derive(Debug, Clone)]
+pub struct PublishedReport {
+    pub consultation: Consultation,
+    pub publication: PublicationInfo,
+    pub report: Report,
+}
+
+/// A frozen edition of the report: the latest, or edition `edition_no`. The public edition is
+/// for anyone once published; the internal one for the office.
+pub fn published(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition_no: Option<i64>,
+    edition: Edition,
+    actor: &Actor,
+) -> Result<PublishedReport> {
+    if edition == Edition::Internal {
+        actor.require(READERS)?;
+    }
+    let consultation = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+    let p = db::report::publication(conn, &consultation.id, edition_no)?.ok_or(Error::NotFound)?;
+    let text = match edition {
+        Edition::Internal => &p.model_json,
+        Edition::Public => &p.public_model_json,
+    };
+    let report: Report = serde_json::from_str(text)
+        .map_err(|e| Error::Conflict(format!("publication {} is unreadable: {e}", p.id)))?;
+    Ok(PublishedReport {
+        publication: PublicationInfo {
+            id: p.id,
+            consultation_id: p.consultation_id,
+            edition_no: p.edition_no,
+            title: p.title,
+            published_at: p.published_at,
+        },
+        consultation,
+        report,
+    })
+}
+
+/// Which publication [`published`] would read, without reading its snapshot (to serve a
+/// rendering kept from an earlier request).
+pub fn published_info(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition_no: Option<i64>,
+    edition: Edition,
+    actor: &Actor,
+) -> Result<(Consultation, PublicationInfo)> {
+    if edition == Edition::Internal {
+        actor.require(READERS)?;
+    }
+    let consultation = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+    let p =
+        db::report::publication_info(conn, &consultation.id, edition_no)?.ok_or(Error::NotFound)?;
+    Ok((consultation, p))
+}
+
+/// The published editions of a consultation, newest first (empty until the first). Drafts are
+/// not found for anyone but the office.
+pub fn publications(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    actor: &Actor,
+) -> Result<(Consultation, Vec<PublicationInfo>)> {
+    let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+    if c.status() == Status::Draft && actor.require(READERS).is_err() {
+        return Err(Error::NotFound);
+    }
+    let list = db::report::publications(conn, &c.id)?;
+    Ok((c, list))
+}
+
+/// A consultation by id or slug (the command line and the public pages name it either way).
+pub fn find_consultation(conn: &mut DbConnection, key: &str) -> Result<Consultation> {
+    match db::consultations::find(conn, key)? {
+        Some(c) => Ok(c),
+        None => db::consultations::find_by_slug(conn, key)?.ok_or(Error::NotFound),
+    }
+}
+
+/// The report settings staff choose for a consultation; the rest of [`ReportConfig`] keeps its
+/// saved value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Print the counts sentence.
+    pub summary: bool,
+    /// The rationale in a 理由 column of its own.
+    pub reason_column: bool,
+    /// One table instead of sections by channel group.
+    pub merge_sections: bool,
+    /// A 反馈人 column heading instead of 单位/个人.
+    pub feedbacker_column: bool,
+    /// The title, `{draft_title}` standing for the draft's title; None for the default
+    /// `关于《{draft_title}》公开征求意见情况的报告`.
+    pub title_template: Option<String>,
+    /// Status code → the wording this report prints (e.g. `adopted` → `采纳`); statuses not
+    /// named print their own label.
+    pub status_labels: std::collections::BTreeMap<String, String>,
+}
+
+impl Settings {
+    pub fn of(config: &ReportConfig) -> Self {
+        Settings {
+            summary: config.summary,
+            reason_column: config.separate_reason_column,
+            merge_sections: config.merge_sections,
+            feedbacker_column: config.submitter_column == SubmitterColumn::Feedbacker,
+            title_template: (config.title_template != model::DEFAULT_TITLE_TEMPLATE)
+                .then(|| config.title_template.clone()),
+            status_labels: config.status_labels.clone(),
+        }
+    }
+}
+
+/// Longest title template and status wording accepted, in characters.
+const MAX_TITLE_CHARS: usize = 300;
+const MAX_LABEL_CHARS: usize = 30;
+
+/// Saves the report settings of a consultation (the next publication uses them).
+pub fn save_settings(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    settings: Settings,
+    actor: &Actor,
+) -> Result<Settings> {
+    actor.require(super::OFFICE)?;
+    let title_template = settings
+        .title_template
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    if title_template
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > MAX_TITLE_CHARS)
+    {
+        return Err(Error::field(
+            "title_template",
+            "report.error.title_template",
+        ));
+    }
+    let status_labels: std::collections::BTreeMap<String, String> = settings
+        .status_labels
+        .iter()
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    conn.transaction(|conn| {
+        let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+        let known: Vec<String> = db::report::statuses(conn)?
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        if status_labels
+            .iter()
+            .any(|(k, v)| !known.contains(k) || v.chars().count() > MAX_LABEL_CHARS)
+        {
+            return Err(Error::field("status_labels", "report.error.status_labels"));
+        }
+        let mut config = config_of(&c);
+        let before = Settings::of(&config);
+        Variant {
+            reason_column: Some(settings.reason_column),
+            merge_sections: Some(settings.merge_sections),
+            summary: Some(settings.summary),
+            feedbacker_column: Some(settings.feedbacker_column),
+        }
+        .apply(&mut config);
+        config.title_template =
+            title_template.unwrap_or_else(|| model::DEFAULT_TITLE_TEMPLATE.to_string());
+        config.status_labels = status_labels;
+        let text = serde_json::to_string(&config)
+            .map_err(|e| Error::Conflict(format!("report settings: {e}")))?;
+        db::report::set_config(conn, &c.id, &text)?;
+        let after = Settings::of(&config);
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(&c.id),
+                before: Some(json!(before)),
+                after: Some(json!(after)),
+                ..actor.audit("report.settings", "consultation", &c.id)
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::report::{DecisionRow, SubmitterRow};
+    use chrono::NaiveDate;
+
+    fn at(day: u32) -> chrono::NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, day)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .unwrap()
+    }
+
+    fn consultation(status: &str, opens: u32, closes: u32) -> Consultation {
+        Consultation {
+            id: "c".into(),
+            slug: "s".into(),
+            title: "t".into(),
+            draft_title: "某方案".into(),
+            description: String::new(),
+            contact: String::new(),
+            status: status.into(),
+            opens_at: at(opens),
+            closes_at: at(closes),
+            short_window_reason: None,
+            closed_at: None,
+            closed_early_reason: None,
+            require_name: false,
+            channels: String::new(),
+            report_config: "{}".into(),
+            created_by: None,
+            created_at: at(1),
+            updated_at: at(1),
+        }
+    }
+
+    fn opinion(id: &str, submission: &str, decision: Option<(&str, &str, bool)>) -> OpinionRow {
+        OpinionRow {
+            opinion_id: id.into(),
+            position: 0,
+            summary: format!("意见{id}"),
+            opinion_state: "new".into(),
+            cluster_id: None,
+            submission: SubmitterRow {
+                submission_id: submission.into(),
+                tracking_code: format!("YJ-{submission}"),
+                channel: "public_web".into(),
+                name: Some("王华".into()),
+                organization: None,
+                email: None,
+                publish_name: false,
+                locale: "zh-CN".into(),
+                unit_id: None,
+                unit_name: None,
+                display_order: None,
+                received_at: at(2),
+            },
+            decision: decision.map(|(status, state, requires)| DecisionRow {
+                status: status.into(),
+                rationale: None,
+                state: state.into(),
+                label_zh: "未采纳".into(),
+                label_en: "Not adopted".into(),
+                requires_rationale: requires,
+                counts_as: "not_adopted".into(),
+            }),
+        }
+    }
+
+    fn gathered(c: Consultation, opinions: Vec<OpinionRow>) -> Gathered {
+        Gathered {
+            consultation: c,
+            opinions,
+            clause_order: HashMap::new(),
+            clusters: HashMap::new(),
+            units: vec![],
+        }
+    }
+
+    fn kinds(g: &Gathered) -> Vec<&'static str> {
+        missing(g).iter().map(|m| m.kind).collect()
+    }
+
+    #[test]
+    fn window_rule_must_be_satisfied_or_reasoned() {
+        // A 10-day window closed on the 5th, early, with neither reason recorded.
+        let mut c = consultation("closed", 1, 11);
+        c.closed_at = Some(at(5));
+        assert_eq!(
+            kinds(&gathered(c.clone(), vec![])),
+            ["short_window_reason", "early_close_reason"]
+        );
+        c.short_window_reason = Some("紧急".into());
+        c.closed_early_reason = Some("  ".into());
+        assert_eq!(kinds(&gathered(c.clone(), vec![])), ["early_close_reason"]);
+        c.closed_early_reason = Some("意见已充分".into());
+        assert!(kinds(&gathered(c, vec![])).is_empty());
+        // A full window closed on time needs nothing; a draft is still open.
+        let mut c = consultation("closed", 1, 1);
+        c.closes_at = at(1) + chrono::Duration::days(30);
+        c.closed_at = Some(c.closes_at);
+        assert!(kinds(&gathered(c.clone(), vec![])).is_empty());
+        c.status = "draft".into();
+        assert_eq!(kinds(&gathered(c, vec![])), ["still_open"]);
+    }
+
+    #[test]
+    fn a_cluster_is_decided_through_its_representative() {
+        let mut c = consultation("closed", 1, 1);
+        c.closes_at = at(1) + chrono::Duration::days(30);
+        let mut rep = opinion("a", "s1", Some(("not_adopted", "approved", true)));
+        rep.decision.as_mut().unwrap().rationale = Some("与上位法不符。".into());
+        rep.cluster_id = Some("k".into());
+        let mut member = opinion("b", "s2", None);
+        member.cluster_id = Some("k".into());
+        let loose = opinion("c", "s3", Some(("not_adopted", "proposed", true)));
+        let mut g = gathered(c, vec![rep, member, loose]);
+        g.clusters.insert("k".into(), ("a".into(), 2));
+        // The member needs no decision of its own; the loose one is unapproved and lacks
+        // its rationale.
+        assert_eq!(kinds(&g), ["unapproved", "rationale"]);
+        let input = g.input(Edition::Public, ReportConfig::default());
+        assert_eq!(input.opinions.len(), 2);
+        assert_eq!(input.opinions[0].count, 2);
+        // The member is told its cluster's decision.
+        let told = g.published_decisions(&ReportConfig::default());
+        let b = told.iter().find(|d| d.opinion_id == "b").unwrap();
+        assert_eq!(b.status_label, "未采纳");
+        assert_eq!(b.rationale.as_deref(), Some("与上位法不符。"));
+        let report = model::build(input);
+        assert_eq!(report.sections[0].rows[0].submitter, "王*");
+        assert_eq!(report.sections[0].rows[0].count, 2);
+    }
+}

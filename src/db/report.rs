@@ -1,0 +1,527 @@
+//! What the consultation report is made of, read in a few queries: a consultation's opinions
+//! with their submission, unit and decision; the clauses they are linked to; duplicate clusters;
+//! the solicited units that replied 无修改意见. And the frozen publications of the report.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{
+    clauses, decision_statuses, decisions, opinion_clauses, opinion_clusters, opinions,
+    outbox_messages, publication_decisions, publications, solicitations, submissions, units,
+};
+use super::{DbConnection, DbError, new_id};
+
+/// One opinion with everything the report and the readiness check read about it.
+#[derive(Debug, Clone)]
+pub struct OpinionRow {
+    pub opinion_id: String,
+    pub position: i64,
+    /// The opinion as triage left it (the report prints this).
+    pub summary: String,
+    pub opinion_state: String,
+    pub cluster_id: Option<String>,
+    pub submission: SubmitterRow,
+    pub decision: Option<DecisionRow>,
+}
+
+/// The submission an opinion came in.
+#[derive(Debug, Clone)]
+pub struct SubmitterRow {
+    pub submission_id: String,
+    pub tracking_code: String,
+    pub channel: String,
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub email: Option<String>,
+    pub publish_name: bool,
+    pub locale: String,
+    pub unit_id: Option<String>,
+    /// The unit's name, for a department reply.
+    pub unit_name: Option<String>,
+    pub display_order: Option<i64>,
+    pub received_at: NaiveDateTime,
+}
+
+/// An opinion's decision with its status as configured.
+#[derive(Debug, Clone)]
+pub struct DecisionRow {
+    pub status: String,
+    pub rationale: Option<String>,
+    /// `proposed`, `approved` or `returned`.
+    pub state: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub requires_rationale: bool,
+    /// `adopted`, `partially_adopted`, `not_adopted` or `other`.
+    pub counts_as: String,
+}
+
+type RowTuple = (
+    (String, i64, String, String, Option<String>),
+    (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+        String,
+        Option<String>,
+        Option<i64>,
+        NaiveDateTime,
+    ),
+    Option<String>,
+    (Option<String>, Option<String>, Option<String>),
+    (Option<String>, Option<String>, Option<bool>, Option<String>),
+);
+
+/// Every opinion of the consultation that counts (spam and withdrawn submissions left out),
+/// in order of receipt.
+pub fn opinions(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<OpinionRow>, DbError> {
+    let rows: Vec<RowTuple> = opinions::table
+        .inner_join(submissions::table)
+        .left_join(units::table.on(units::id.nullable().eq(submissions::unit_id)))
+        .left_join(decisions::table.on(decisions::opinion_id.eq(opinions::id)))
+        .left_join(decision_statuses::table.on(decision_statuses::code.eq(decisions::status)))
+        .filter(opinions::consultation_id.eq(consultation_id))
+        .filter(submissions::state.ne_all(["spam", "withdrawn"]))
+        .order((
+            submissions::received_at.asc(),
+            submissions::id.asc(),
+            opinions::position.asc(),
+        ))
+        .select((
+            (
+                opinions::id,
+                opinions::position,
+                opinions::summary,
+                opinions::state,
+                opinions::cluster_id,
+            ),
+            (
+                submissions::id,
+                submissions::tracking_code,
+                submissions::channel,
+                submissions::name,
+                submissions::organization,
+                submissions::email,
+                submissions::publish_name,
+                submissions::locale,
+                submissions::unit_id,
+                submissions::display_order,
+                submissions::received_at,
+            ),
+            units::name.nullable(),
+            (
+                decisions::status.nullable(),
+                decisions::rationale.nullable(),
+                decisions::state.nullable(),
+            ),
+            (
+                decision_statuses::label_zh.nullable(),
+                decision_statuses::label_en.nullable(),
+                decision_statuses::requires_rationale.nullable(),
+                decision_statuses::counts_as.nullable(),
+            ),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(o, s, unit_name, d, st)| {
+            let decision = match (d, st) {
+                (
+                    (Some(status), rationale, Some(state)),
+                    (Some(label_zh), Some(label_en), Some(requires_rationale), Some(counts_as)),
+                ) => Some(DecisionRow {
+                    status,
+                    rationale,
+                    state,
+                    label_zh,
+                    label_en,
+                    requires_rationale,
+                    counts_as,
+                }),
+                _ => None,
+            };
+            OpinionRow {
+                opinion_id: o.0,
+                position: o.1,
+                summary: o.2,
+                opinion_state: o.3,
+                cluster_id: o.4,
+                submission: SubmitterRow {
+                    submission_id: s.0,
+                    tracking_code: s.1,
+                    channel: s.2,
+                    name: s.3,
+                    organization: s.4,
+                    email: s.5,
+                    publish_name: s.6,
+                    locale: s.7,
+                    unit_id: s.8,
+                    unit_name,
+                    display_order: s.9,
+                    received_at: s.10,
+                },
+                decision,
+            }
+        })
+        .collect())
+}
+
+/// `(opinion id, clause position)` for every clause link of the consultation's opinions.
+pub fn clause_positions(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(opinion_clauses::table
+        .inner_join(clauses::table)
+        .inner_join(opinions::table)
+        .filter(opinions::consultation_id.eq(consultation_id))
+        .select((opinion_clauses::opinion_id, clauses::position))
+        .load(conn)?)
+}
+
+/// `(cluster id, representative opinion id)` of the consultation's duplicate clusters.
+pub fn clusters(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<(String, Option<String>)>, DbError> {
+    Ok(opinion_clusters::table
+        .filter(opinion_clusters::consultation_id.eq(consultation_id))
+        .select((
+            opinion_clusters::id,
+            opinion_clusters::representative_opinion_id,
+        ))
+        .load(conn)?)
+}
+
+/// A solicited unit and how it answered.
+#[derive(Debug, Clone)]
+pub struct SolicitedUnit {
+    pub unit_id: String,
+    pub name: String,
+    pub kind: String,
+    pub sort_order: i64,
+    /// `pending`, `replied` or `no_comment`.
+    pub state: String,
+    pub deadline: NaiveDateTime,
+}
+
+/// The units solicited for the consultation, in directory order.
+pub fn solicited_units(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<SolicitedUnit>, DbError> {
+    let rows: Vec<(String, String, String, i64, String, NaiveDateTime)> = solicitations::table
+        .inner_join(units::table)
+        .filter(solicitations::consultation_id.eq(consultation_id))
+        .order((units::sort_order.asc(), units::name.asc()))
+        .select((
+            units::id,
+            units::name,
+            units::kind,
+            units::sort_order,
+            solicitations::state,
+            solicitations::deadline,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(unit_id, name, kind, sort_order, state, deadline)| SolicitedUnit {
+                unit_id,
+                name,
+                kind,
+                sort_order,
+                state,
+                deadline,
+            },
+        )
+        .collect())
+}
+
+/// A published edition of the report.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = publications)]
+pub struct Publication {
+    pub id: String,
+    pub consultation_id: String,
+    pub edition_no: i64,
+    pub title: String,
+    #[serde(skip)]
+    pub model_json: String,
+    #[serde(skip)]
+    pub public_model_json: String,
+    #[serde(skip)]
+    pub published_by: Option<String>,
+    pub published_at: NaiveDateTime,
+}
+
+/// A publication without its snapshots, for lists.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = publications)]
+pub struct PublicationInfo {
+    pub id: String,
+    pub consultation_id: String,
+    pub edition_no: i64,
+    pub title: String,
+    pub published_at: NaiveDateTime,
+}
+
+/// The consultation's publications, newest first.
+pub fn publications(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<PublicationInfo>, DbError> {
+    Ok(publications::table
+        .filter(publications::consultation_id.eq(consultation_id))
+        .order(publications::edition_no.desc())
+        .select(PublicationInfo::as_select())
+        .load(conn)?)
+}
+
+/// One edition (`Some(n)`) or the latest (`None`).
+pub fn publication(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition_no: Option<i64>,
+) -> Result<Option<Publication>, DbError> {
+    let q = publications::table
+        .filter(publications::consultation_id.eq(consultation_id))
+        .select(Publication::as_select());
+    Ok(match edition_no {
+        Some(n) => q
+            .filter(publications::edition_no.eq(n))
+            .first(conn)
+            .optional()?,
+        None => q
+            .order(publications::edition_no.desc())
+            .first(conn)
+            .optional()?,
+    })
+}
+
+/// One edition (`Some(n)`) or the latest (`None`), without its snapshots.
+pub fn publication_info(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    edition_no: Option<i64>,
+) -> Result<Option<PublicationInfo>, DbError> {
+    let q = publications::table
+        .filter(publications::consultation_id.eq(consultation_id))
+        .select(PublicationInfo::as_select());
+    Ok(match edition_no {
+        Some(n) => q
+            .filter(publications::edition_no.eq(n))
+            .first(conn)
+            .optional()?,
+        None => q
+            .order(publications::edition_no.desc())
+            .first(conn)
+            .optional()?,
+    })
+}
+
+/// The number the next edition gets.
+pub fn next_edition_no(conn: &mut DbConnection, consultation_id: &str) -> Result<i64, DbError> {
+    let max: Option<i64> = publications::table
+        .filter(publications::consultation_id.eq(consultation_id))
+        .select(diesel::dsl::max(publications::edition_no))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// What one opinion's commenter is told an edition decided.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = publication_decisions)]
+pub struct PublishedDecision {
+    pub submission_id: String,
+    pub opinion_id: String,
+    pub position: i64,
+    pub opinion: String,
+    /// The status code (`adopted` …).
+    pub status: String,
+    pub status_label: String,
+    pub rationale: Option<String>,
+}
+
+/// Writes a publication, the decisions it tells each commenter, and a `publish` entry in every
+/// decision's history. Run inside a transaction.
+pub fn insert_publication(
+    conn: &mut DbConnection,
+    p: &Publication,
+    decided: &[PublishedDecision],
+) -> Result<(), DbError> {
+    use super::schema::decision_history;
+    crate::per_backend!(conn, |conn| {
+        diesel::insert_into(publications::table)
+            .values(p)
+            .execute(conn)?;
+        for chunk in decided.chunks(500) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|d| {
+                    (
+                        publication_decisions::id.eq(new_id()),
+                        publication_decisions::publication_id.eq(&p.id),
+                        publication_decisions::submission_id.eq(&d.submission_id),
+                        publication_decisions::opinion_id.eq(&d.opinion_id),
+                        publication_decisions::position.eq(d.position),
+                        publication_decisions::opinion.eq(&d.opinion),
+                        publication_decisions::status.eq(&d.status),
+                        publication_decisions::status_label.eq(&d.status_label),
+                        publication_decisions::rationale.eq(&d.rationale),
+                    )
+                })
+                .collect();
+            diesel::insert_into(publication_decisions::table)
+                .values(rows)
+                .execute(conn)?;
+            let history: Vec<_> = chunk
+                .iter()
+                .map(|d| {
+                    (
+                        decision_history::id.eq(new_id()),
+                        decision_history::opinion_id.eq(&d.opinion_id),
+                        decision_history::action.eq("publish"),
+                        decision_history::status.eq(&d.status),
+                        decision_history::rationale.eq(&d.rationale),
+                        decision_history::note.eq(Some(format!("edition {}", p.edition_no))),
+                        decision_history::actor_user_id.eq(&p.published_by),
+                        decision_history::created_at.eq(p.published_at),
+                    )
+                })
+                .collect();
+            diesel::insert_into(decision_history::table)
+                .values(history)
+                .execute(conn)?;
+        }
+        Ok::<(), DbError>(())
+    })
+}
+
+/// The decisions an edition published, in submission and opinion order.
+pub fn published_decisions(
+    conn: &mut DbConnection,
+    publication_id: &str,
+) -> Result<Vec<PublishedDecision>, DbError> {
+    Ok(publication_decisions::table
+        .filter(publication_decisions::publication_id.eq(publication_id))
+        .order((
+            publication_decisions::submission_id.asc(),
+            publication_decisions::position.asc(),
+        ))
+        .select(PublishedDecision::as_select())
+        .load(conn)?)
+}
+
+/// What the latest edition of its consultation's report published about one submission;
+/// None before the first edition.
+pub fn published_for_submission(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    submission_id: &str,
+) -> Result<Option<Vec<PublishedDecision>>, DbError> {
+    let Some(latest) = publications::table
+        .filter(publications::consultation_id.eq(consultation_id))
+        .order(publications::edition_no.desc())
+        .select(publications::id)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(
+        publication_decisions::table
+            .filter(publication_decisions::publication_id.eq(&latest))
+            .filter(publication_decisions::submission_id.eq(submission_id))
+            .order(publication_decisions::position.asc())
+            .select(PublishedDecision::as_select())
+            .load(conn)?,
+    ))
+}
+
+/// Marks the approved opinions of the consultation as published.
+pub fn mark_opinions_published(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    at: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        opinions::table
+            .filter(opinions::consultation_id.eq(consultation_id))
+            .filter(opinions::state.eq("approved")),
+    )
+    .set((opinions::state.eq("published"), opinions::updated_at.eq(at)))
+    .execute(conn)?)
+}
+
+/// An email to queue in the publishing transaction.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub kind: String,
+    pub to_address: String,
+    pub locale: String,
+    pub subject: String,
+    pub body_text: String,
+    pub related_type: String,
+    pub related_id: String,
+}
+
+/// Queues emails in the outbox (sent later by the mail worker).
+pub fn queue_mail(
+    conn: &mut DbConnection,
+    mails: &[QueuedMail],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    for m in mails {
+        let id = new_id();
+        diesel::insert_into(outbox_messages::table)
+            .values((
+                outbox_messages::id.eq(&id),
+                outbox_messages::kind.eq(&m.kind),
+                outbox_messages::to_address.eq(&m.to_address),
+                outbox_messages::locale.eq(&m.locale),
+                outbox_messages::subject.eq(&m.subject),
+                outbox_messages::body_text.eq(&m.body_text),
+                outbox_messages::message_id.eq(format!("<{id}@yijian>")),
+                outbox_messages::state.eq("queued"),
+                outbox_messages::next_attempt_at.eq(at),
+                outbox_messages::related_type.eq(&m.related_type),
+                outbox_messages::related_id.eq(&m.related_id),
+                outbox_messages::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Saves the consultation's report settings (JSON).
+pub fn set_config(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    config_json: &str,
+) -> Result<bool, DbError> {
+    use super::schema::consultations;
+    let n = diesel::update(consultations::table.filter(consultations::id.eq(consultation_id)))
+        .set((
+            consultations::report_config.eq(config_json),
+            consultations::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The enabled decision statuses: `(code, label_zh)`, in their configured order.
+pub fn statuses(conn: &mut DbConnection) -> Result<Vec<(String, String)>, DbError> {
+    Ok(decision_statuses::table
+        .filter(decision_statuses::enabled.eq(true))
+        .order(decision_statuses::position.asc())
+        .select((decision_statuses::code, decision_statuses::label_zh))
+        .load(conn)?)
+}
