@@ -175,7 +175,7 @@ impl Gathered {
             let received = micros(o.submission.received_at);
             opinions.push(OpinionIn {
                 submitter: submitter_of(&o.submission, received),
-                channel_group: ChannelGroup::for_channel(&o.submission.channel),
+                channel_group: ChannelGroup::for_channel(unit_channel(&o.submission)),
                 text: o.summary.clone(),
                 clause_order: self.clause_order.get(&o.opinion_id).copied(),
                 received_seq: received.saturating_mul(1000).saturating_add(o.position),
@@ -252,6 +252,16 @@ fn micros(t: chrono::NaiveDateTime) -> i64 {
     t.and_utc().timestamp_micros()
 }
 
+/// A solicited unit's reply counts as a department reply whether it came through the portal
+/// or as a paper letter staff recorded on its behalf.
+fn unit_channel(s: &db::report::SubmitterRow) -> &str {
+    if s.unit_id.is_some() && s.channel == "letter" {
+        "department"
+    } else {
+        &s.channel
+    }
+}
+
 /// Who sent a submission, as the report names them. A department reply is its unit; a
 /// person is their organization followed by their name (`华中科技大学…研究所王华`), and the
 /// submissions of one person (same email and name) share one submitter cell.
@@ -263,7 +273,7 @@ fn submitter_of(s: &db::report::SubmitterRow, received: i64) -> SubmitterIn {
             .map(str::to_string)
     };
     if let (Some(unit_id), Some(unit_name)) = (&s.unit_id, &s.unit_name) {
-        if s.channel == "department" {
+        if unit_channel(s) == "department" {
             return SubmitterIn {
                 key: format!("unit:{unit_id}"),
                 display_name: unit_name.clone(),

@@ -169,12 +169,12 @@ fn norm(s: &str) -> String {
 /// Rows for which no HTTP route exists yet, written through `yijian::db` (its functions where
 /// it has them, its schema otherwise). Each is replaced by its HTTP route when that lands:
 /// splitting a submission into opinions and deciding/approving them (the triage workbench,
-/// `POST /api/v1/opinions/{id}/decision|approve`), department replies and 无修改意见
-/// (`POST /api/v1/consultations/{id}/solicitations/{unit_id}/reply`), extra decision statuses
-/// (the settings of an administrator).
+/// `POST /api/v1/opinions/{id}/decision|approve`) and extra decision statuses (the settings of
+/// an administrator). Department replies and 无修改意见 already go through
+/// `POST /api/v1/consultations/{id}/solicitations/{unit_id}/reply`.
 pub mod without_api {
     use diesel::prelude::*;
-    use yijian::db::schema::{decision_statuses, decisions, opinions, solicitations};
+    use yijian::db::schema::{decision_statuses, decisions, opinions};
     use yijian::db::{DbConnection, new_id, now};
 
     pub fn unit_id(conn: &mut DbConnection, name: &str) -> String {
@@ -228,77 +228,6 @@ pub mod without_api {
             ids.push(id);
         }
         ids
-    }
-
-    fn solicit(conn: &mut DbConnection, consultation_id: &str, unit: &str, state: &str) -> String {
-        let id = new_id();
-        let unit_id = unit_id(conn, unit);
-        let at = now();
-        diesel::insert_into(solicitations::table)
-            .values((
-                solicitations::id.eq(&id),
-                solicitations::consultation_id.eq(consultation_id),
-                solicitations::unit_id.eq(&unit_id),
-                solicitations::state.eq(state),
-                solicitations::deadline.eq(at + chrono::Duration::days(10)),
-                solicitations::invited_at.eq(at),
-                solicitations::replied_at.eq(Some(at)),
-            ))
-            .execute(conn)
-            .unwrap();
-        id
-    }
-
-    /// A solicited unit's reply with opinions: one submission on the department channel,
-    /// split into its opinions. Returns the opinion ids.
-    pub fn department_reply(
-        conn: &mut DbConnection,
-        consultation_id: &str,
-        unit: &str,
-        parts: &[&str],
-        received_at: chrono::NaiveDateTime,
-    ) -> Vec<String> {
-        let solicitation = solicit(conn, consultation_id, unit, "replied");
-        let unit_id = unit_id(conn, unit);
-        let submission = yijian::db::submissions::Submission {
-            id: new_id(),
-            consultation_id: consultation_id.to_string(),
-            tracking_code: yijian::domain::tracking::new_code(),
-            channel: "department".into(),
-            state: "received".into(),
-            name: None,
-            organization: Some(unit.to_string()),
-            email: None,
-            phone: None,
-            publish_name: false,
-            unit_id: Some(unit_id),
-            solicitation_id: Some(solicitation),
-            body: parts.join("\n"),
-            locale: "zh-CN".into(),
-            idempotency_key: None,
-            display_order: None,
-            attachment_id: None,
-            recorded_by: None,
-            received_at,
-        };
-        let id = submission.id.clone();
-        yijian::db::submissions::insert(
-            conn,
-            &yijian::db::submissions::NewSubmission {
-                submission,
-                clause_ids: vec![],
-                outbox: None,
-                actor_label: "test".into(),
-                actor_user_id: None,
-            },
-        )
-        .unwrap();
-        split_submission(conn, &id, parts)
-    }
-
-    /// A solicited unit that replied 无修改意见.
-    pub fn no_comment(conn: &mut DbConnection, consultation_id: &str, unit: &str) {
-        solicit(conn, consultation_id, unit, "no_comment");
     }
 
     /// A configured extra status (the seed prints both 已采纳 and 采纳 for adopted opinions).
@@ -537,9 +466,23 @@ async fn enter_seed_002(app: &TestApp) -> Seed {
     // Triage splits it into its five opinions.
     let public_opinions = without_api::split_submission(&mut conn, &submission_id, &texts);
 
-    // The departments' replies, in the order they arrived; 市科技局's four in one letter.
+    // Every unit of the seed is asked for its views, through the solicitation API.
+    let solicited: Vec<String> = seed_units()
+        .iter()
+        .map(|(name, _)| without_api::unit_id(&mut conn, name))
+        .collect();
+    drop(conn);
+    let r = app
+        .post_json(
+            &format!("/api/v1/consultations/{id}/solicitations"),
+            Some(&staff),
+            json!({"unit_ids": solicited, "deadline": "2099-12-31"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    // The departments' replies, in the order they arrived (市科技局's four in one letter),
+    // recorded by staff from the letters received.
     let mut department_opinions = Vec::new();
-    let base = yijian::db::now();
     let mut i = 0;
     while i < DEPARTMENT_ROWS.len() {
         let unit = DEPARTMENT_ROWS[i].0;
@@ -549,10 +492,22 @@ async fn enter_seed_002(app: &TestApp) -> Seed {
             .map(|r| r.1)
             .collect();
         i += parts.len();
-        let at = base + chrono::Duration::milliseconds(i as i64);
-        department_opinions.extend(without_api::department_reply(
-            &mut conn, &id, unit, &parts, at,
-        ));
+        let unit_id = without_api::unit_id(&mut app.conn(), unit);
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/solicitations/{unit_id}/reply"),
+                Some(&staff),
+                json!({"opinions": parts.iter().map(|p| json!({"body": p})).collect::<Vec<_>>()}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        department_opinions.extend(
+            r.json()["current"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_string()),
+        );
     }
     // The closing paragraph's units replied 无修改意见; districts first here, to show the
     // paragraph orders them by kind and directory order, not by reply.
@@ -561,8 +516,17 @@ async fn enter_seed_002(app: &TestApp) -> Seed {
         .rev()
         .chain(NO_COMMENT_DEPARTMENTS.iter())
     {
-        without_api::no_comment(&mut conn, &id, name);
+        let unit_id = without_api::unit_id(&mut app.conn(), name);
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/solicitations/{unit_id}/reply"),
+                Some(&staff),
+                json!({"no_comment": true}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
     }
+    let mut conn = app.conn();
     without_api::add_status(&mut conn, "adopted_plain", "采纳", "adopted");
     drop(conn);
 
