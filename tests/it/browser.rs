@@ -654,3 +654,207 @@ fn the_report_pages_in_a_real_browser() {
     }
     drop(server);
 }
+
+/// The department portal and the office's new pages in a real browser: a department user signs
+/// in, lands on the portal, replies with an opinion on a clause, with and without JavaScript;
+/// the board, the units directory, the users page and the account page pass axe-core and fit
+/// 375 px.
+#[test]
+fn the_department_portal_in_a_real_browser() {
+    let have_browser = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("/usr/bin/chromedriver").exists();
+    let axe = axe_source();
+    if !have_browser || axe.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install chromium, chromium-driver and axe-core"
+        );
+        eprintln!(
+            "skipped: needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core (see .ci/run)"
+        );
+        return;
+    }
+    let axe = axe.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let server = Killed(
+        Command::new(BIN)
+            .current_dir(dir.path())
+            .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
+            .env_remove("YIJIAN_DATABASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(port, "/healthz");
+    let run = |args: &[&str], stdin: &str| {
+        let mut c = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("YIJIAN_DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
+    };
+    run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "admin@example.org",
+            "--name",
+            "管理员",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        "a long password 1\n",
+    );
+    let token = run(&["token", "create", "--email", "admin@example.org"], "")
+        .trim()
+        .to_string();
+    let auth = format!("Bearer {token}");
+    let json_post = |path: &str, body: Value| {
+        let (s, out) = http(
+            port,
+            "POST",
+            path,
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            body.to_string().as_bytes(),
+        );
+        (
+            s,
+            serde_json::from_slice::<Value>(&out).unwrap_or(Value::Null),
+        )
+    };
+    let (s, unit) = json_post(
+        "/api/v1/units",
+        json!({"name": "市科技局", "kind": "department", "aliases": ["科技局"]}),
+    );
+    assert_eq!(s, 201);
+    let unit_id = unit["id"].as_str().unwrap().to_string();
+    run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "keji@example.org",
+            "--name",
+            "科技局联络员",
+            "--role",
+            "department",
+            "--unit",
+            "科技局",
+            "--password-stdin",
+        ],
+        "a long password 2\n",
+    );
+    let (s, c) = json_post(
+        "/api/v1/consultations",
+        json!({"title": "武汉建设国家人工智能创新应用先导区实施方案征求意见", "draft_title": "实施方案(征求意见稿)", "opens_at": "2020-01-01", "closes_at": "2099-01-01", "slug": "ai-dept"}),
+    );
+    assert_eq!(s, 201);
+    let id = c["id"].as_str().unwrap().to_string();
+    let (s, _) = http(
+        port,
+        "POST",
+        &format!("/api/v1/consultations/{id}/drafts"),
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "text/plain; charset=utf-8"),
+        ],
+        SEED_001.as_bytes(),
+    );
+    assert_eq!(s, 201);
+    let (s, _) = json_post(
+        &format!("/api/v1/consultations/{id}/solicitations"),
+        json!({"unit_ids": [unit_id], "deadline": "2099-01-01"}),
+    );
+    assert_eq!(s, 201);
+    assert_eq!(
+        json_post(&format!("/api/v1/consultations/{id}/open"), json!({})).0,
+        200
+    );
+
+    let dport = free_port();
+    let _driver = Killed(
+        Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={dport}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(dport, "/status");
+    let base = format!("http://127.0.0.1:{port}");
+    for javascript in [true, false] {
+        let profile = tempfile::tempdir().unwrap();
+        let d = Driver::new(dport, javascript, profile.path());
+        let js = if javascript {
+            "with JavaScript"
+        } else {
+            "without JavaScript"
+        };
+        d.go(&format!("{base}/login"));
+        d.type_into("#email", "keji@example.org");
+        d.type_into("#password", "a long password 2");
+        d.click("form button[type=submit]");
+        let page = d.wait_for_text("本单位的征求意见");
+        assert!(d.url().ends_with("/dept"), "{js}: lands on the portal");
+        assert!(page.contains("实施方案(征求意见稿)"));
+        if javascript {
+            assert_eq!(d.axe(&axe), Vec::<String>::new(), "portal");
+        }
+        d.click(&format!("a[href='/dept/consultations/{id}']"));
+        d.wait_for_text("提交本单位意见");
+        assert!(d.fits_width(), "reply page fits 375 px {js}");
+        if javascript {
+            assert_eq!(d.axe(&axe), Vec::<String>::new(), "reply page");
+        }
+        // The second clause of the draft, then the opinion.
+        d.script("var s=document.getElementById('clause_0'); s.selectedIndex=2; return s.value;");
+        let text = format!("建议明确算力券的申领流程（{js}）。");
+        d.type_into("#body_0", &text);
+        d.click("#opinions button[type=submit]");
+        let page = d.wait_for_text("已提交");
+        assert!(page.contains(&text), "{js}");
+        assert!(page.contains("v1") || page.contains("v2"));
+        if javascript {
+            assert_eq!(d.axe(&axe), Vec::<String>::new(), "reply page after saving");
+        }
+        // The office's pages, as the administrator.
+        d.go(&format!("{base}/logout"));
+        let profile2 = tempfile::tempdir().unwrap();
+        drop(d);
+        let d = Driver::new(dport, javascript, profile2.path());
+        d.go(&format!("{base}/login"));
+        d.type_into("#email", "admin@example.org");
+        d.type_into("#password", "a long password 1");
+        d.click("form button[type=submit]");
+        d.wait_for_text("/logout");
+        for (path, marker) in [
+            (
+                format!("/staff/consultations/{id}/solicitations"),
+                "已反馈意见",
+            ),
+            ("/admin/units".to_string(), "从 CSV 批量导入"),
+            ("/admin/users".to_string(), "keji@example.org"),
+            ("/account".to_string(), "API 令牌"),
+        ] {
+            d.go(&format!("{base}{path}"));
+            d.wait_for_text(marker);
+            assert!(d.fits_width(), "{path} fits 375 px {js}");
+            if javascript {
+                assert_eq!(d.axe(&axe), Vec::<String>::new(), "{path}");
+            }
+        }
+    }
+    drop(server);
+}

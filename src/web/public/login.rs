@@ -40,7 +40,13 @@ pub async fn form(
         title: t.t("login.title"),
         nav: Nav::from_session(&session),
         csrf: csrf::token(&session),
-        next: page::safe_next(q.next.as_deref()),
+        // Empty when none was asked for: the user's own start page then.
+        next: q
+            .next
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(|n| page::safe_next(Some(n)))
+            .unwrap_or_default(),
         email: String::new(),
         error: None,
         t,
@@ -102,9 +108,14 @@ pub async fn submit(
     csrf::verify(&session, &form.csrf_token)?;
     let next = page::safe_next(form.next.as_deref());
     match sign_in(&state, &req, &session, &form.email, &form.password).await {
-        // Department users land on their unit's portal unless they were sent elsewhere.
-        Ok(user) if user.role == "department" && form.next.as_deref().unwrap_or("").is_empty() => {
-            Ok(page::see_other("/dept"))
+        // Without a page to return to, people land on their own start page: the portal for
+        // department users, the workbench for the office.
+        Ok(user) if form.next.as_deref().unwrap_or("").is_empty() => {
+            Ok(page::see_other(if user.role == "department" {
+                "/dept"
+            } else {
+                "/staff"
+            }))
         }
         Ok(_) => Ok(page::see_other(&next)),
         Err(e @ (AppError::Validation(_) | AppError::TooManyRequests { .. })) => {
