@@ -68,6 +68,11 @@ impl Locale {
 const SOURCES: &[(Locale, &str)] = &[
     (Locale::ZhCn, include_str!("../frontend/locales/zh-CN.toml")),
     (Locale::En, include_str!("../frontend/locales/en.toml")),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/mail.zh-CN.toml"),
+    ),
+    (Locale::En, include_str!("../frontend/locales/mail.en.toml")),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.

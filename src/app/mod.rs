@@ -4,6 +4,7 @@
 pub mod consultations;
 pub mod drafts;
 pub mod intake;
+pub mod outbox;
 pub mod public;
 pub mod sessions;
 pub mod units;
@@ -98,6 +99,9 @@ pub enum Error {
     Conflict(String),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// An email could not be composed (a template failed to render).
+    #[error(transparent)]
+    Mail(#[from] crate::mail::Error),
 }
 
 impl From<diesel::result::Error> for Error {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod consultations;
 pub mod drafts;
+pub mod outbox;
 pub mod schema;
 pub mod submissions;
 pub mod tokens;

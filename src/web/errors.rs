@@ -130,6 +130,7 @@ impl From<app::Error> for AppError {
             app::Error::Forbidden => AppError::Forbidden,
             app::Error::Conflict(_) => AppError::Conflict,
             app::Error::Db(e) => e.into(),
+            app::Error::Mail(e) => AppError::Internal(e.to_string()),
         }
     }
 }

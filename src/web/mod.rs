@@ -1,5 +1,6 @@
 //! HTTP: thin actix handlers grouped by audience, plus errors, language, auth and assets.
 
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -180,6 +181,10 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
         config.workers
     };
     let blocking_threads = (config.pool_size as usize).div_ceil(workers).max(2);
+    // The outbox's sender: a thread of its own beside the server, stopped after it.
+    let mailer = crate::mail::Worker::from_config(db.clone(), &config)
+        .and_then(crate::mail::Worker::spawn)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let state = web::Data::new(
         AppState::new(db, config).map_err(|e| std::io::Error::other(e.to_string()))?,
     );
@@ -193,5 +198,8 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
         .bind(&bind)
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {bind}: {e}")))?;
     tracing::info!(%bind, workers, "yijian is serving");
-    server.run().await
+    let served = server.run().await;
+    // Finishes the email being sent; the rest of its batch is handed back to the outbox.
+    let _ = tokio::task::spawn_blocking(move || mailer.stop()).await;
+    served
 }

@@ -38,6 +38,10 @@ impl Nav {
         }
     }
 
+    pub fn is_admin(&self) -> bool {
+        self.role.as_deref() == Some("admin")
+    }
+
     pub fn is_office(&self) -> bool {
         matches!(self.role.as_deref(), Some("staff" | "admin" | "approver"))
     }

@@ -7,7 +7,7 @@ use actix_web::http::Method;
 use actix_web::middleware::{Next, from_fn};
 use actix_web::web;
 
-use super::{api, assets, public, staff};
+use super::{admin, api, assets, public, staff};
 
 /// Who may use a route. The walk asserts that everyone else is refused (401 when signed out,
 /// 403 when signed in with another role) and that those allowed are not.
@@ -122,6 +122,9 @@ route_table! {
     POST "/staff/consultations/{id}/imports/{import_id}/save" => staff::imports::save, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/units" => staff::imports::add_unit, Office;
 
+    GET "/admin/outbox" => admin::outbox::index, Admin;
+    POST "/admin/outbox/{outbox_id}/resend" => admin::outbox::resend, Admin;
+
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
     DELETE "/api/v1/session" => public::login::api_logout, Public;
@@ -135,4 +138,6 @@ route_table! {
     GET "/api/v1/track/{code}" => public::track::api, Public;
     POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
     GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
+    GET "/api/v1/outbox" => api::outbox::list, Admin;
+    POST "/api/v1/outbox/{outbox_id}/resend" => api::outbox::resend, Admin;
 }

@@ -8,6 +8,7 @@ mod consultations;
 mod database;
 mod drafts;
 mod intake;
+mod mail;
 mod permissions;
 mod support;
 mod units;

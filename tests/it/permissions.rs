@@ -332,6 +332,13 @@ async fn fixture(app: &TestApp, staff: &str) -> Fixture {
         .await;
     assert_eq!(r.status, 201, "{}", r.text());
     let code = r.json()["tracking_code"].as_str().unwrap().to_string();
+    let outbox_id: String = {
+        use yijian::db::schema::outbox_messages;
+        outbox_messages::table
+            .select(outbox_messages::id)
+            .first(&mut *app.conn())
+            .expect("the submission's receipt is in the outbox")
+    };
     let b = app.browser();
     let r = b.login("staff@example.org", PASSWORD).await;
     assert_eq!(r.status, 303);
@@ -358,6 +365,7 @@ async fn fixture(app: &TestApp, staff: &str) -> Fixture {
             ("slug", slug),
             ("code", code),
             ("import_id", import_id),
+            ("outbox_id", outbox_id),
             ("name", "app.css".into()),
         ],
     }

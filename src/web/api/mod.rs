@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod drafts;
+pub mod outbox;
 pub mod submissions;
 pub mod units;
 

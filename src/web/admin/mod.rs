@@ -1,0 +1,3 @@
+//! Administrators' pages.
+
+pub mod outbox;
