@@ -22,8 +22,6 @@ pub struct Query {
     /// `queued`, `sent` or `failed`; empty for all.
     pub state: Option<String>,
     pub kind: Option<String>,
-    /// One full address.
-    pub to: Option<String>,
     /// From 1.
     pub page: Option<i64>,
 }
@@ -110,7 +108,6 @@ pub fn list(conn: &mut DbConnection, q: &Query, actor: &Actor) -> Result<Listing
         &outbox::Filter {
             state,
             kind,
-            to: chosen(&q.to),
             offset: (page - 1) * PAGE_SIZE,
             limit: PAGE_SIZE + 1,
         },

@@ -294,8 +294,6 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxMessage>, 
 pub struct Filter {
     pub state: Option<String>,
     pub kind: Option<String>,
-    /// An exact address (compared in lower case).
-    pub to: Option<String>,
     /// Rows to skip (newest first).
     pub offset: i64,
     pub limit: i64,
@@ -311,9 +309,6 @@ pub fn list(conn: &mut DbConnection, f: &Filter) -> Result<Vec<OutboxMessage>, D
     }
     if let Some(k) = &f.kind {
         q = q.filter(outbox_messages::kind.eq(k.clone()));
-    }
-    if let Some(to) = &f.to {
-        q = q.filter(outbox_messages::to_address.eq(to.trim().to_lowercase()));
     }
     Ok(q.order((
         outbox_messages::created_at.desc(),

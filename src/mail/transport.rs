@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport as _};
@@ -234,6 +235,38 @@ fn describe_smtp_error(e: &lettre::transport::smtp::Error) -> String {
     s
 }
 
+/// `Auto-Submitted: auto-generated` (RFC 3834): no out-of-office replies to a system's mail.
+#[derive(Debug, Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_string())
+    }
+}
+
+/// `Content-Language` (RFC 3282): the language the message is written in.
+#[derive(Debug, Clone)]
+struct ContentLanguage(String);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim().to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
 /// The message as it goes out: plain text and, when there is one, its HTML alternative; the
 /// row's Message-ID, so every copy of it carries the same one.
 pub fn build(m: &OutboxMessage, from: &Mailbox) -> Result<Message, String> {
@@ -245,7 +278,18 @@ pub fn build(m: &OutboxMessage, from: &Mailbox) -> Result<Message, String> {
         .from(from.clone())
         .to(to)
         .subject(m.subject.clone())
-        .message_id(Some(m.message_id.clone()));
+        .message_id(Some(m.message_id.clone()))
+        .header(AutoSubmitted);
+    // Only a plain language tag goes into a header.
+    let b = if !m.locale.is_empty()
+        && m.locale
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        b.header(ContentLanguage(m.locale.clone()))
+    } else {
+        b
+    };
     let built = match &m.body_html {
         Some(html) => b.multipart(MultiPart::alternative_plain_html(
             m.body_text.clone(),

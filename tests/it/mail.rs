@@ -67,6 +67,8 @@ struct Received {
     from: String,
     to: String,
     subject: String,
+    language: String,
+    auto_submitted: String,
     text: String,
     html: String,
 }
@@ -91,6 +93,16 @@ fn parse(raw: &[u8], rcpt: Vec<String>) -> Received {
             .unwrap_or_default()
             .to_string(),
         subject: m.subject().unwrap_or_default().to_string(),
+        language: m
+            .header_raw("Content-Language")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        auto_submitted: m
+            .header_raw("Auto-Submitted")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
         text: m.body_text(0).map(|s| s.into_owned()).unwrap_or_default(),
         html: m.body_html(0).map(|s| s.into_owned()).unwrap_or_default(),
     }
@@ -303,6 +315,8 @@ async fn a_comment_with_an_address_gets_exactly_one_receipt_over_smtp() {
             format!("Receipt for your comment {code}"),
             "in English"
         );
+        assert_eq!(m.language, "en");
+        assert_eq!(m.auto_submitted, "auto-generated");
         let link = format!("{}/track/{code}", app.config.base_url);
         assert!(m.text.contains(&link), "{}", m.text);
         assert!(m.text.contains("Tracking code"), "{}", m.text);
@@ -327,6 +341,7 @@ async fn a_comment_with_an_address_gets_exactly_one_receipt_over_smtp() {
             .find(|m| m.to == "li@example.org")
             .expect("the Chinese receipt");
         assert_eq!(zh.subject, format!("意见回执 {code}"));
+        assert_eq!(zh.language, "zh-CN");
         assert!(zh.text.contains("回执编号"), "{}", zh.text);
     }
 }
@@ -494,6 +509,13 @@ async fn a_refused_address_ends_failed_and_an_admin_sends_it_again() {
         assert_eq!(list["messages"].as_array().unwrap().len(), 1);
         assert_eq!(list["messages"][0]["to"], "r***@example.org");
         assert_eq!(list["counts"]["sent"], 1);
+        assert!(
+            list["messages"][0]["created_at"]
+                .as_str()
+                .unwrap()
+                .ends_with("+08:00"),
+            "times in the office's zone: {list}"
+        );
         let r = app
             .post_json(
                 &format!("/api/v1/outbox/{}/resend", bad.id),

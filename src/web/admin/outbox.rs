@@ -43,7 +43,6 @@ struct OutboxPage {
     rows: Vec<ViewRow>,
     states: Vec<Choice>,
     kinds: Vec<Choice>,
-    to: String,
     counts: String,
     notice: Option<String>,
     /// The filters as a query string, to come back to the same list after a resend.
@@ -57,14 +56,13 @@ struct OutboxPage {
 pub struct PageQuery {
     state: Option<String>,
     kind: Option<String>,
-    to: Option<String>,
     page: Option<i64>,
     done: Option<String>,
 }
 
 fn query_string(q: &Query, page: i64) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [("state", &q.state), ("kind", &q.kind), ("to", &q.to)] {
+    for (k, v) in [("state", &q.state), ("kind", &q.kind)] {
         if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
             s.append_pair(k, v.trim());
         }
@@ -86,14 +84,12 @@ pub async fn index(
     let PageQuery {
         state: st,
         kind,
-        to,
         page,
         done,
     } = q.into_inner();
     let query = Query {
         state: st,
         kind,
-        to,
         page,
     };
     let actor = user.actor();
@@ -171,7 +167,6 @@ pub async fn index(
         rows,
         states: choose(&STATES, "outbox.state", &query.state),
         kinds: choose(&KINDS, "outbox.kind", &query.kind),
-        to: query.to.clone().unwrap_or_default(),
         counts,
         notice: match done.as_deref() {
             Some("resent") => Some(t.t("outbox.resent")),
@@ -220,7 +215,6 @@ fn serde_urlencoded_query(s: &str) -> Query {
         match k.as_ref() {
             "state" => q.state = Some(v.into_owned()),
             "kind" => q.kind = Some(v.into_owned()),
-            "to" => q.to = Some(v.into_owned()),
             "page" => q.page = v.parse().ok(),
             _ => {}
         }
