@@ -793,3 +793,112 @@ async fn without_smtp_messages_become_eml_files_that_parse_back() {
         .collect();
     assert_eq!(names, vec![format!("{}.eml", row.id)]);
 }
+
+fn queue_one(conn: &mut yijian::db::DbConnection, to: &str) -> String {
+    let m = compose::receipt(
+        Locale::ZhCn,
+        to,
+        "https://yj.example.org",
+        &compose::Receipt {
+            tracking_code: "YJ-LEAS-E000".into(),
+            consultation_title: "实施方案".into(),
+            comment: "意见".into(),
+        },
+    )
+    .unwrap();
+    outbox::insert(conn, &m).unwrap();
+    m.id
+}
+
+#[test]
+fn claims_are_leases_that_run_out() {
+    for test_db in TestDb::all() {
+        let db = test_db.connect();
+        db.migrate().unwrap();
+        let mut conn = db.get().unwrap();
+        let id = queue_one(&mut conn, "a@example.org");
+        let now = yijian::db::now();
+        let lease = chrono::Duration::seconds(10);
+        let a = outbox::claim_due(&mut conn, "node-a", now, now + lease, 10).unwrap();
+        assert_eq!(a.len(), 1);
+        assert_eq!(
+            (a[0].attempts, a[0].claimed_by.as_deref()),
+            (1, Some("node-a"))
+        );
+        let b = outbox::claim_due(&mut conn, "node-b", now, now + lease, 10).unwrap();
+        assert!(
+            b.is_empty(),
+            "a live claim is not taken: {:?}",
+            test_db.backend
+        );
+        // node-a dies; when its lease is over, node-b takes the row, same Message-ID.
+        let later = now + lease + chrono::Duration::seconds(1);
+        let b = outbox::claim_due(&mut conn, "node-b", later, later + lease, 10).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(
+            (b[0].attempts, b[0].claimed_by.as_deref()),
+            (2, Some("node-b"))
+        );
+        assert_eq!(b[0].message_id, a[0].message_id);
+        // The dead node's late report changes nothing; the holder's does.
+        assert!(!outbox::reschedule(&mut conn, &id, "node-a", later, "x").unwrap());
+        assert!(!outbox::mark_failed(&mut conn, &id, "node-a", "x").unwrap());
+        assert_eq!(
+            outbox::release(&mut conn, std::slice::from_ref(&id), "node-b").unwrap(),
+            1
+        );
+        let r = outbox::find(&mut conn, &id).unwrap().unwrap();
+        assert_eq!(
+            (r.attempts, r.claimed_by),
+            (1, None),
+            "a release takes the attempt back"
+        );
+        let c = outbox::claim_due(&mut conn, "node-c", now, now + lease, 10).unwrap();
+        assert_eq!(c.len(), 1, "released rows are due at once");
+    }
+}
+
+#[test]
+fn a_message_whose_every_attempt_was_interrupted_ends_failed() {
+    for test_db in TestDb::all() {
+        let db = test_db.connect();
+        db.migrate().unwrap();
+        let id = queue_one(&mut db.get().unwrap(), "b@example.org");
+        let options = Options {
+            max_attempts: 2,
+            ..fast()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let w = Worker::new(
+            db.clone(),
+            Transport::file(dir.path()),
+            FROM.parse().unwrap(),
+            options,
+        );
+        // Two workers claimed it and died (leases already over).
+        for _ in 0..2 {
+            let now = yijian::db::now();
+            let got = outbox::claim_due(
+                &mut db.get().unwrap(),
+                "dead",
+                now,
+                now + chrono::Duration::milliseconds(1),
+                10,
+            )
+            .unwrap();
+            assert_eq!(got.len(), 1);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let p = w.run_once().unwrap();
+        assert_eq!((p.failed, p.sent), (1, 0), "{p:?}");
+        let r = outbox::find(&mut db.get().unwrap(), &id).unwrap().unwrap();
+        assert_eq!(r.state, "failed");
+        assert!(r.last_error.unwrap().contains("abandoned"));
+        assert!(
+            std::fs::read_dir(dir.path())
+                .map(|d| d.count())
+                .unwrap_or(0)
+                == 0
+        );
+    }
+}
