@@ -47,6 +47,8 @@ pub struct Settings {
     /// another after it. At least 4; an SMTP conversation may take a quarter of it (at most
     /// 30 s).
     pub mail_lease_secs: u64,
+    /// Emails sent at once by one node.
+    pub mail_senders: usize,
 }
 
 impl Default for Settings {
@@ -68,6 +70,7 @@ impl Default for Settings {
             mail_poll_secs: 5,
             mail_retry_limit: 8,
             mail_lease_secs: 300,
+            mail_senders: 4,
         }
     }
 }
@@ -108,6 +111,7 @@ pub struct Config {
     pub mail_poll: std::time::Duration,
     pub mail_retry_limit: u32,
     pub mail_lease: std::time::Duration,
+    pub mail_senders: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -219,7 +223,13 @@ impl Settings {
                 "YIJIAN_MAIL_LEASE_SECS must be at least 4".into(),
             ));
         }
+        if !(1..=64).contains(&self.mail_senders) {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_MAIL_SENDERS must be between 1 and 64".into(),
+            ));
+        }
         Ok(Config {
+            mail_senders: self.mail_senders,
             smtp_url,
             mail_from,
             mail_poll: std::time::Duration::from_secs(self.mail_poll_secs),

@@ -127,7 +127,8 @@ pub enum Delivered {
     File(PathBuf),
 }
 
-/// A configured transport.
+/// A configured transport; clones share the SMTP connection pool.
+#[derive(Clone)]
 pub enum Transport {
     Smtp {
         mailer: Box<SmtpTransport>,

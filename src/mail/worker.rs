@@ -5,9 +5,8 @@
 //! a worker that dies in between leaves the row claimed; its lease runs out and a worker sends
 //! it again, with the same Message-ID, by which the copy is recognisable.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use lettre::message::Mailbox;
@@ -32,6 +31,9 @@ pub struct Options {
     pub retry_base: Duration,
     /// Longest delay between two attempts.
     pub retry_max: Duration,
+    /// Threads sending at once on one node (each claims its own batches), so a slow server
+    /// round trip does not hold up a burst of receipts.
+    pub senders: usize,
 }
 
 impl Default for Options {
@@ -39,10 +41,11 @@ impl Default for Options {
         Self {
             poll: Duration::from_secs(5),
             lease: Duration::from_secs(300),
-            batch: 20,
+            batch: 10,
             max_attempts: 8,
             retry_base: Duration::from_secs(60),
             retry_max: Duration::from_secs(6 * 3600),
+            senders: 1,
         }
     }
 }
@@ -53,6 +56,7 @@ impl Options {
             poll: c.mail_poll,
             lease: c.mail_lease,
             max_attempts: c.mail_retry_limit,
+            senders: c.mail_senders,
             ..Self::default()
         }
     }
@@ -86,7 +90,39 @@ pub struct Worker {
     from: Mailbox,
     options: Options,
     name: String,
-    stopping: Arc<AtomicBool>,
+    stop: Arc<Stop>,
+}
+
+/// The signal to stop, shared by a node's senders.
+#[derive(Default)]
+struct Stop {
+    flag: AtomicBool,
+    lock: Mutex<()>,
+    cv: Condvar,
+}
+
+impl Stop {
+    fn is_set(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    fn set(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        let _guard = self.lock.lock();
+        self.cv.notify_all();
+    }
+
+    /// Waits up to `d`; true when the stop was set meanwhile.
+    fn wait(&self, d: Duration) -> bool {
+        let Ok(guard) = self.lock.lock() else {
+            return true;
+        };
+        if self.is_set() {
+            return true;
+        }
+        let _ = self.cv.wait_timeout(guard, d);
+        self.is_set()
+    }
 }
 
 impl Worker {
@@ -98,7 +134,7 @@ impl Worker {
             from,
             options,
             name: format!("{}-{}", std::process::id(), &short[short.len() - 8..]),
-            stopping: Arc::new(AtomicBool::new(false)),
+            stop: Arc::new(Stop::default()),
         }
     }
 
@@ -149,9 +185,7 @@ impl Worker {
             // Hand the rest back rather than keep a stopping node alive, or send on a claim
             // that could run out mid-way: a send begun in the first half of the lease ends
             // within a quarter of it (the SMTP time-out), so no claim is outlived.
-            if self.stopping.load(Ordering::SeqCst)
-                || claimed_at.elapsed() >= self.options.lease / 2
-            {
+            if self.stop.is_set() || claimed_at.elapsed() >= self.options.lease / 2 {
                 let ids: Vec<String> = std::iter::once(m.id)
                     .chain(rows.by_ref().map(|r| r.id))
                     .collect();
@@ -231,23 +265,42 @@ impl Worker {
         Ok(total)
     }
 
-    /// Runs on its own thread until [`Handle::stop`].
+    /// Runs `options.senders` threads until [`Handle::stop`].
     pub fn spawn(self) -> Result<Handle, Error> {
-        let (tx, rx) = mpsc::channel::<()>();
-        let stopping = self.stopping.clone();
-        let thread = std::thread::Builder::new()
-            .name("yijian-mail".into())
-            .spawn(move || self.run_loop(&rx))
-            .map_err(|e| Error::Config(format!("cannot start the mail worker: {e}")))?;
+        let senders = self.options.senders.max(1);
+        tracing::info!(transport = ?self.transport, senders, "mail sender started");
+        let mut threads = Vec::with_capacity(senders);
+        for i in 0..senders {
+            let w = Worker {
+                db: self.db.clone(),
+                transport: self.transport.clone(),
+                from: self.from.clone(),
+                options: self.options.clone(),
+                name: format!("{}-{i}", self.name),
+                stop: self.stop.clone(),
+            };
+            let t = std::thread::Builder::new()
+                .name(format!("yijian-mail-{i}"))
+                .spawn(move || w.run_loop());
+            match t {
+                Ok(t) => threads.push(t),
+                Err(e) => {
+                    let h = Handle {
+                        stop: self.stop.clone(),
+                        threads,
+                    };
+                    h.stop();
+                    return Err(Error::Config(format!("cannot start the mail sender: {e}")));
+                }
+            }
+        }
         Ok(Handle {
-            stop: tx,
-            stopping,
-            thread: Some(thread),
+            stop: self.stop,
+            threads,
         })
     }
 
-    fn run_loop(&self, stop: &mpsc::Receiver<()>) {
-        tracing::info!(transport = ?self.transport, worker = %self.name, "mail worker started");
+    fn run_loop(&self) {
         loop {
             let wait = match self.run_once() {
                 // A full batch: there may be more at once.
@@ -256,44 +309,38 @@ impl Worker {
                 }
                 Ok(_) => self.options.poll,
                 Err(e) => {
-                    tracing::error!(error = %e, "mail worker pass failed; trying again later");
+                    tracing::error!(error = %e, "mail sender pass failed; trying again later");
                     self.options.poll
                 }
             };
-            match stop.recv_timeout(wait) {
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-            if self.stopping.load(Ordering::SeqCst) {
+            if self.stop.is_set() || (!wait.is_zero() && self.stop.wait(wait)) {
                 break;
             }
         }
-        tracing::info!(worker = %self.name, "mail worker stopped");
+        tracing::debug!(worker = %self.name, "mail sender stopped");
     }
 }
 
-/// A running worker.
+/// The running senders of a node.
 pub struct Handle {
-    stop: mpsc::Sender<()>,
-    stopping: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    stop: Arc<Stop>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Handle {
-    /// Finishes the message being sent, hands back the rest of the batch, and waits for the
-    /// thread to end.
+    /// Each sender finishes the message it is sending and hands the rest of its batch back;
+    /// returns when they have ended.
     pub fn stop(mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        let _ = self.stop.send(());
-        if let Some(t) = self.thread.take() {
+        self.stop.set();
+        for t in self.threads.drain(..) {
             let _ = t.join();
         }
+        tracing::info!("mail sender stopped");
     }
 }
 
 impl Drop for Handle {
     fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        let _ = self.stop.send(());
+        self.stop.set();
     }
 }
