@@ -3,6 +3,10 @@
 part starts with "reject" (550), and can ask for AUTH and answer slowly.
 
     python3 tests/smtp_sink.py --port 2525 --dir /tmp/mail [--delay 0.3] [--auth user:pass]
+        [--tls starttls|implicit --cert cert.pem --key key.pem]
+
+With --tls starttls the server requires STARTTLS before MAIL; with --tls implicit it speaks
+TLS from the first byte (smtps).
 
 Prints "ready" once it listens; runs until it is killed.
 """
@@ -13,6 +17,7 @@ import itertools
 import logging
 import os
 import signal
+import ssl
 import sys
 import threading
 import warnings
@@ -58,9 +63,20 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--delay", type=float, default=0.0)
     p.add_argument("--auth", default=None, help="user:password to require")
+    p.add_argument("--tls", choices=["starttls", "implicit"], default=None)
+    p.add_argument("--cert", default=None)
+    p.add_argument("--key", default=None)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     kwargs = {}
+    ssl_context = None
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.cert, a.key)
+        if a.tls == "starttls":
+            kwargs.update(tls_context=ctx, require_starttls=True)
+        else:
+            ssl_context = ctx
     if a.auth:
         user, password = a.auth.split(":", 1)
 
@@ -71,11 +87,15 @@ def main():
             )
             return AuthResult(success=ok)
 
-        kwargs = dict(
+        kwargs.update(
             authenticator=authenticator, auth_required=True, auth_require_tls=False
         )
     controller = Controller(
-        Sink(a.dir, a.delay), hostname="127.0.0.1", port=a.port, **kwargs
+        Sink(a.dir, a.delay),
+        hostname="127.0.0.1",
+        port=a.port,
+        ssl_context=ssl_context,
+        **kwargs,
     )
     controller.start()
     print("ready", flush=True)

@@ -8,7 +8,7 @@ use std::time::Duration;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport as _};
 
 use super::Error;
@@ -34,6 +34,9 @@ pub struct SmtpUrl {
     pub port: u16,
     pub tls: TlsMode,
     pub credentials: Option<(String, String)>,
+    /// A PEM file of certificates to trust besides the public roots (`?ca=/path`): a relay
+    /// with a certificate from an internal authority, or self-signed.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for SmtpUrl {
@@ -43,14 +46,15 @@ impl std::fmt::Debug for SmtpUrl {
             .field("port", &self.port)
             .field("tls", &self.tls)
             .field("user", &self.credentials.as_ref().map(|(u, _)| u))
+            .field("ca_file", &self.ca_file)
             .finish_non_exhaustive()
     }
 }
 
 impl SmtpUrl {
-    /// `smtp://[user:pass@]host[:port][?tls=none|starttls|opportunistic]` or
-    /// `smtps://[user:pass@]host[:port]`. Ports default to 25 (plain, opportunistic), 587
-    /// (STARTTLS) and 465 (`smtps`). User and password are percent-decoded.
+    /// `smtp://[user:pass@]host[:port][?tls=none|starttls|opportunistic][&ca=PEM]` or
+    /// `smtps://[user:pass@]host[:port][?ca=PEM]`. Ports default to 25 (plain, opportunistic),
+    /// 587 (STARTTLS) and 465 (`smtps`). User and password are percent-decoded.
     pub fn parse(s: &str) -> Result<Self, String> {
         let shown = crate::config::redact_url(s);
         let u = url::Url::parse(s.trim())
@@ -95,11 +99,22 @@ impl SmtpUrl {
         } else {
             Some((decode(u.username())?, decode(u.password().unwrap_or(""))?))
         };
+        let ca_file = u
+            .query_pairs()
+            .find(|(k, _)| k == "ca")
+            .map(|(_, v)| PathBuf::from(v.into_owned()))
+            .filter(|p| !p.as_os_str().is_empty());
+        if ca_file.is_some() && tls == TlsMode::None {
+            return Err(format!(
+                "YIJIAN_SMTP_URL {shown:?}: ca= needs tls=starttls, tls=opportunistic or smtps://"
+            ));
+        }
         Ok(Self {
             host,
             port,
             tls,
             credentials,
+            ca_file,
         })
     }
 }
@@ -163,8 +178,23 @@ impl Transport {
     /// `timeout`. Connects lazily.
     pub fn smtp(url: &str, timeout: Duration) -> Result<Self, Error> {
         let u = SmtpUrl::parse(url).map_err(Error::Config)?;
+        let ca = match &u.ca_file {
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    Error::Config(format!("YIJIAN_SMTP_URL ca={}: {e}", path.display()))
+                })?;
+                Some(Certificate::from_pem(&pem).map_err(|e| {
+                    Error::Config(format!("YIJIAN_SMTP_URL ca={}: {e}", path.display()))
+                })?)
+            }
+            None => None,
+        };
         let tls = |host: &str| {
-            TlsParameters::new(host.to_string())
+            let mut b = TlsParameters::builder(host.to_string());
+            if let Some(c) = &ca {
+                b = b.add_root_certificate(c.clone());
+            }
+            b.build()
                 .map_err(|e| Error::Config(format!("TLS for {host}: {e}")))
         };
         let mut b = SmtpTransport::builder_dangerous(u.host.as_str()).port(u.port);
@@ -348,12 +378,15 @@ mod tests {
         assert_eq!((u.port, u.tls), (2525, TlsMode::Opportunistic));
         let u = SmtpUrl::parse("smtps://a:b@smtp.example.org").unwrap();
         assert_eq!((u.port, u.tls), (465, TlsMode::Implicit));
+        let u = SmtpUrl::parse("smtp://h?tls=starttls&ca=/etc/yijian/relay.pem").unwrap();
+        assert_eq!(u.ca_file, Some(PathBuf::from("/etc/yijian/relay.pem")));
         for bad in [
             "http://x",
             "smtp://",
             "smtp://h?tls=maybe",
             "not a url",
             "smtps://h?tls=starttls",
+            "smtp://h?ca=/x.pem",
         ] {
             assert!(SmtpUrl::parse(bad).is_err(), "{bad}");
         }

@@ -939,3 +939,127 @@ async fn a_node_sends_with_several_senders_and_stops_when_told() {
         assert!(rows(&app).iter().all(|r| r.state == "sent"));
     }
 }
+
+/// An internal certificate authority and a server certificate it signed for 127.0.0.1:
+/// (directory, ca.pem, cert.pem, key.pem).
+fn internal_ca() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    std::fs::write(
+        p("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let steps: [&[&str]; 3] = [
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=yijian test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "leaf.csr",
+        ],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "cert.pem",
+        ],
+    ];
+    for args in steps {
+        let ok = Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl runs")
+            .success();
+        assert!(ok, "openssl {args:?}");
+    }
+    let (ca, cert, key) = (p("ca.pem"), p("cert.pem"), p("key.pem"));
+    (dir, ca, cert, key)
+}
+
+#[actix_web::test]
+async fn starttls_and_implicit_tls_with_a_trusted_certificate() {
+    if !have_aiosmtpd() {
+        return;
+    }
+    let have_openssl = Command::new("openssl")
+        .arg("version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have_openssl {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install openssl (see .ci/run)"
+        );
+        eprintln!("skipped: needs the openssl command to make test certificates");
+        return;
+    }
+    let app = TestApp::new(TestDb::sqlite()).await;
+    let (_certs, ca_pem, cert, key) = internal_ca();
+    let (cert_s, key_s) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let starttls = Sink::start(&["--tls", "starttls", "--cert", cert_s, "--key", key_s]);
+    let implicit = Sink::start(&["--tls", "implicit", "--cert", cert_s, "--key", key_s]);
+    let (id, _) = open_consultation(&app).await;
+    let ca = url::form_urlencoded::byte_serialize(ca_pem.to_str().unwrap().as_bytes())
+        .collect::<String>();
+    let cases = [
+        // Plain text to a server that insists on STARTTLS: refused, so nothing was sent in clear.
+        (format!("smtp://127.0.0.1:{}", starttls.port), false),
+        // STARTTLS to a certificate no trusted authority signed: refused.
+        (
+            format!("smtp://127.0.0.1:{}?tls=starttls", starttls.port),
+            false,
+        ),
+        (
+            format!("smtp://127.0.0.1:{}?tls=starttls&ca={ca}", starttls.port),
+            true,
+        ),
+        (format!("smtps://127.0.0.1:{}", implicit.port), false),
+        (format!("smtps://127.0.0.1:{}?ca={ca}", implicit.port), true),
+    ];
+    for (url, delivers) in cases {
+        diesel::delete(outbox_messages::table)
+            .execute(&mut *app.conn())
+            .unwrap();
+        comment(&app, &id, "zh-CN", Some("tls@example.org"), "意见").await;
+        let p = smtp_worker(&app, &url, fast()).run_once().unwrap();
+        assert_eq!(p.sent == 1, delivers, "{url}: {p:?} {:?}", rows(&app));
+    }
+    assert_eq!(starttls.messages().len(), 1);
+    assert_eq!(implicit.messages().len(), 1);
+}
