@@ -104,7 +104,7 @@ const CLAIM_SQLITE: &str = "UPDATE outbox_messages \
      SET claimed_until = ?, claimed_by = ?, attempts = attempts + 1 \
      WHERE id IN (SELECT id FROM outbox_messages \
          WHERE state = 'queued' AND next_attempt_at <= ? \
-           AND (claimed_until IS NULL OR claimed_until <= ?) \
+           AND (claimed_until IS NULL OR claimed_until <= ?) AND attempts < ? \
          ORDER BY next_attempt_at, id LIMIT ?) \
      RETURNING *";
 
@@ -112,19 +112,21 @@ const CLAIM_POSTGRES: &str = "UPDATE outbox_messages \
      SET claimed_until = $1, claimed_by = $2, attempts = attempts + 1 \
      WHERE id IN (SELECT id FROM outbox_messages \
          WHERE state = 'queued' AND next_attempt_at <= $3 \
-           AND (claimed_until IS NULL OR claimed_until <= $4) \
-         ORDER BY next_attempt_at, id LIMIT $5 \
+           AND (claimed_until IS NULL OR claimed_until <= $4) AND attempts < $5 \
+         ORDER BY next_attempt_at, id LIMIT $6 \
          FOR UPDATE SKIP LOCKED) \
      RETURNING *";
 
 /// Claims up to `limit` due rows for `worker` until `lease_until`, counting the attempt.
-/// Rows another worker holds (a live lease, or a PostgreSQL row lock) are skipped.
+/// Rows another worker holds (a live lease, or a PostgreSQL row lock) are skipped, and so are
+/// rows that already had `max_attempts` (their claims ran out: see [`fail_abandoned`]).
 pub fn claim_due(
     conn: &mut DbConnection,
     worker: &str,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
     limit: i64,
+    max_attempts: i64,
 ) -> Result<Vec<OutboxMessage>, DbError> {
     let mut rows: Vec<OutboxMessage> = match conn {
         DbConnection::Sqlite(c) => diesel::sql_query(CLAIM_SQLITE)
@@ -132,6 +134,7 @@ pub fn claim_due(
             .bind::<Text, _>(worker)
             .bind::<Timestamp, _>(now)
             .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(max_attempts)
             .bind::<BigInt, _>(limit)
             .load(c)?,
         DbConnection::Postgresql(c) => diesel::sql_query(CLAIM_POSTGRES)
@@ -139,6 +142,7 @@ pub fn claim_due(
             .bind::<Text, _>(worker)
             .bind::<Timestamp, _>(now)
             .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(max_attempts)
             .bind::<BigInt, _>(limit)
             .load(c)?,
     };

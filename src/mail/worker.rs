@@ -162,23 +162,35 @@ impl Worker {
         let mut pass = Pass::default();
         let mut conn = self.db.get()?;
         let now = db::now();
-        let abandoned = outbox::fail_abandoned(
-            &mut conn,
-            i64::from(self.options.max_attempts),
-            now,
-            "abandoned: every allowed attempt was interrupted",
-        )?;
-        if abandoned > 0 {
-            tracing::error!(
-                rows = abandoned,
-                "mail abandoned after interrupted attempts"
-            );
-            pass.failed += abandoned;
-        }
+        let max_attempts = i64::from(self.options.max_attempts);
         let lease = chrono::Duration::from_std(self.options.lease)
             .map_err(|e| Error::Config(format!("mail lease: {e}")))?;
         let claimed_at = Instant::now();
-        let rows = outbox::claim_due(&mut conn, &self.name, now, now + lease, self.options.batch)?;
+        let rows = outbox::claim_due(
+            &mut conn,
+            &self.name,
+            now,
+            now + lease,
+            self.options.batch,
+            max_attempts,
+        )?;
+        if (rows.len() as i64) < self.options.batch {
+            // Caught up: now (not on every batch of a backlog) fail what every allowed
+            // attempt left claimed by a worker that died.
+            let abandoned = outbox::fail_abandoned(
+                &mut conn,
+                max_attempts,
+                now,
+                "abandoned: every allowed attempt was interrupted",
+            )?;
+            if abandoned > 0 {
+                tracing::error!(
+                    rows = abandoned,
+                    "mail abandoned after interrupted attempts"
+                );
+                pass.failed += abandoned;
+            }
+        }
         pass.claimed = rows.len();
         let mut rows = rows.into_iter();
         while let Some(m) = rows.next() {

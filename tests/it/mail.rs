@@ -820,13 +820,13 @@ fn claims_are_leases_that_run_out() {
         let id = queue_one(&mut conn, "a@example.org");
         let now = yijian::db::now();
         let lease = chrono::Duration::seconds(10);
-        let a = outbox::claim_due(&mut conn, "node-a", now, now + lease, 10).unwrap();
+        let a = outbox::claim_due(&mut conn, "node-a", now, now + lease, 10, 8).unwrap();
         assert_eq!(a.len(), 1);
         assert_eq!(
             (a[0].attempts, a[0].claimed_by.as_deref()),
             (1, Some("node-a"))
         );
-        let b = outbox::claim_due(&mut conn, "node-b", now, now + lease, 10).unwrap();
+        let b = outbox::claim_due(&mut conn, "node-b", now, now + lease, 10, 8).unwrap();
         assert!(
             b.is_empty(),
             "a live claim is not taken: {:?}",
@@ -834,7 +834,7 @@ fn claims_are_leases_that_run_out() {
         );
         // node-a dies; when its lease is over, node-b takes the row, same Message-ID.
         let later = now + lease + chrono::Duration::seconds(1);
-        let b = outbox::claim_due(&mut conn, "node-b", later, later + lease, 10).unwrap();
+        let b = outbox::claim_due(&mut conn, "node-b", later, later + lease, 10, 8).unwrap();
         assert_eq!(b.len(), 1);
         assert_eq!(
             (b[0].attempts, b[0].claimed_by.as_deref()),
@@ -854,7 +854,7 @@ fn claims_are_leases_that_run_out() {
             (1, None),
             "a release takes the attempt back"
         );
-        let c = outbox::claim_due(&mut conn, "node-c", now, now + lease, 10).unwrap();
+        let c = outbox::claim_due(&mut conn, "node-c", now, now + lease, 10, 8).unwrap();
         assert_eq!(c.len(), 1, "released rows are due at once");
     }
 }
@@ -885,11 +885,23 @@ fn a_message_whose_every_attempt_was_interrupted_ends_failed() {
                 now,
                 now + chrono::Duration::milliseconds(1),
                 10,
+                2,
             )
             .unwrap();
             assert_eq!(got.len(), 1);
             std::thread::sleep(Duration::from_millis(5));
         }
+        let now = yijian::db::now();
+        let again = outbox::claim_due(
+            &mut db.get().unwrap(),
+            "other",
+            now,
+            now + chrono::Duration::seconds(10),
+            10,
+            2,
+        )
+        .unwrap();
+        assert!(again.is_empty(), "not tried a third time");
         let p = w.run_once().unwrap();
         assert_eq!((p.failed, p.sent), (1, 0), "{p:?}");
         let r = outbox::find(&mut db.get().unwrap(), &id).unwrap().unwrap();
