@@ -715,8 +715,8 @@ fn a_node_killed_between_claiming_and_marking_sent_loses_nothing() {
             std::thread::sleep(Duration::from_millis(100));
         }
         // A graceful stop: SIGTERM, and the node exits cleanly.
-        let term = Command::new("kill")
-            .args(["-TERM", &node.id().to_string()])
+        let term = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {}", node.id())])
             .status()
             .unwrap();
         assert!(term.success());
