@@ -10,6 +10,9 @@ use super::schema::{
 };
 use super::{DbConnection, DbError, new_id};
 
+/// The receipt email written with a submission (the outbox's row type).
+pub use super::outbox::NewOutbox;
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = submissions)]
 pub struct Submission {
@@ -33,8 +36,6 @@ pub struct Submission {
     pub recorded_by: Option<String>,
     pub received_at: NaiveDateTime,
 }
-
-pub use super::outbox::NewOutbox;
 
 /// Everything one submission writes.
 #[derive(Debug, Clone)]
