@@ -36,6 +36,22 @@ pub struct Settings {
     /// Days before a solicitation's deadline when pending units are reminded (0: no reminder
     /// before the deadline; the overdue notice is still sent).
     pub reminder_days: u32,
+    /// `smtp://[user:pass@]host[:port][?tls=starttls|opportunistic]` or `smtps://…`; unset:
+    /// emails are written as `.eml` files under `<data_dir>/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The sender of every email, e.g. `意见征集 <noreply@example.gov.cn>`; defaults to
+    /// `noreply@<host of base_url>`.
+    pub mail_from: Option<String>,
+    /// Seconds between looks for due emails when there is nothing to send.
+    pub mail_poll_secs: u64,
+    /// Delivery attempts before an email is marked failed.
+    pub mail_retry_limit: u32,
+    /// Seconds a worker's claim on an email lasts; a crashed node's emails are sent by
+    /// another after it. At least 4; an SMTP conversation may take a quarter of it (at most
+    /// 30 s).
+    pub mail_lease_secs: u64,
+    /// Emails sent at once by one node.
+    pub mail_senders: usize,
 }
 
 impl Default for Settings {
@@ -53,6 +69,12 @@ impl Default for Settings {
             trust_proxy: false,
             comment_rate_per_hour: 30,
             reminder_days: 3,
+            smtp_url: None,
+            mail_from: None,
+            mail_poll_secs: 5,
+            mail_retry_limit: 8,
+            mail_lease_secs: 300,
+            mail_senders: 4,
         }
     }
 }
@@ -88,6 +110,13 @@ pub struct Config {
     pub trust_proxy: bool,
     pub comment_rate_per_hour: u32,
     pub reminder_days: u32,
+    /// Secret: holds the SMTP password. Never log it; see `redact_url`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_poll: std::time::Duration,
+    pub mail_retry_limit: u32,
+    pub mail_lease: std::time::Duration,
+    pub mail_senders: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -99,6 +128,8 @@ impl std::fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("secret_key", &"<redacted>")
             .field("pool_size", &self.pool_size)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
             .finish_non_exhaustive()
     }
 }
@@ -164,7 +195,51 @@ impl Settings {
                 self.timezone
             ))
         })?;
+        let smtp_url = self
+            .smtp_url
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
+        if let Some(u) = &smtp_url {
+            crate::mail::transport::SmtpUrl::parse(u).map_err(ConfigError::Invalid)?;
+        }
+        let mail_from = match self.mail_from {
+            Some(f) if !f.trim().is_empty() => f.trim().to_string(),
+            _ => format!("noreply@{}", crate::domain::mail::host_of(&base_url)),
+        };
+        mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| {
+                ConfigError::Invalid(format!(
+                    "YIJIAN_MAIL_FROM {mail_from:?} is not an address such as 意见征集 <noreply@example.gov.cn>: {e}"
+                ))
+            })?;
+        if self.mail_poll_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_MAIL_POLL_SECS must be at least 1".into(),
+            ));
+        }
+        if self.mail_retry_limit == 0 {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_MAIL_RETRY_LIMIT must be at least 1".into(),
+            ));
+        }
+        if self.mail_lease_secs < 4 {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_MAIL_LEASE_SECS must be at least 4".into(),
+            ));
+        }
+        if !(1..=64).contains(&self.mail_senders) {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_MAIL_SENDERS must be between 1 and 64".into(),
+            ));
+        }
         Ok(Config {
+            mail_senders: self.mail_senders,
+            smtp_url,
+            mail_from,
+            mail_poll: std::time::Duration::from_secs(self.mail_poll_secs),
+            mail_retry_limit: self.mail_retry_limit,
+            mail_lease: std::time::Duration::from_secs(self.mail_lease_secs),
             timezone,
             trust_proxy: self.trust_proxy,
             comment_rate_per_hour: self.comment_rate_per_hour,
@@ -308,6 +383,48 @@ mod tests {
             ..Settings::default()
         };
         assert!(s.resolve().is_err());
+    }
+
+    #[test]
+    fn mail_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = Settings {
+            data_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        let c = base.clone().resolve().unwrap();
+        assert_eq!(c.smtp_url, None, "files unless SMTP is configured");
+        assert_eq!(c.mail_from, "noreply@127.0.0.1");
+        assert_eq!(c.mail_retry_limit, 8);
+        let c = Settings {
+            smtp_url: Some("smtp://u:hunter2hunter2@mail.example.org:587?tls=starttls".into()),
+            base_url: Some("https://yj.example.gov.cn".into()),
+            ..base.clone()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(c.mail_from, "noreply@yj.example.gov.cn");
+        assert!(!format!("{c:?}").contains("hunter2"), "{c:?}");
+        for bad in [
+            Settings {
+                smtp_url: Some("http://mail.example.org".into()),
+                ..base.clone()
+            },
+            Settings {
+                mail_from: Some("not an address".into()),
+                ..base.clone()
+            },
+            Settings {
+                mail_lease_secs: 2,
+                ..base.clone()
+            },
+            Settings {
+                mail_retry_limit: 0,
+                ..base.clone()
+            },
+        ] {
+            assert!(bad.resolve().is_err());
+        }
     }
 
     #[test]

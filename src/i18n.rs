@@ -92,6 +92,11 @@ const SOURCES: &[(Locale, &str)] = &[
         Locale::En,
         include_str!("../frontend/locales/report.en.toml"),
     ),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/mail.zh-CN.toml"),
+    ),
+    (Locale::En, include_str!("../frontend/locales/mail.en.toml")),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.

@@ -10,4 +10,5 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod mail;
 pub mod web;

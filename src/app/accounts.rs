@@ -10,11 +10,10 @@ use serde_json::json;
 
 use super::users::{CreateUser, create_user};
 use super::{Actor, Error, Result};
-use crate::db::submissions::NewOutbox;
 use crate::db::users::{User, UserChange};
 use crate::db::{self, DbConnection, audit, now};
 use crate::domain::{Role, password, token};
-use crate::i18n::{Locale, tf};
+use crate::i18n::Locale;
 
 /// How long a reset link works.
 pub const RESET_VALID_MINUTES: i64 = 60;
@@ -227,25 +226,18 @@ fn queue_reset(conn: &mut DbConnection, user: &User, links: &Links, kind: &str) 
         at + chrono::Duration::minutes(RESET_VALID_MINUTES),
     )?;
     let locale = Locale::parse(&user.locale).unwrap_or_default();
-    let link = format!("{}/password/reset/{secret}", links.base_url);
-    let args = [
-        ("name", user.name.as_str()),
-        ("link", link.as_str()),
-        ("minutes", &RESET_VALID_MINUTES.to_string()),
-    ];
-    db::mailqueue::queue(
-        conn,
-        &NewOutbox {
-            kind: "password_reset".into(),
-            to_address: user.email.clone(),
-            locale: locale.code().into(),
-            subject: tf(locale, &format!("account.mail.{kind}.subject"), &args),
-            body_text: tf(locale, &format!("account.mail.{kind}.body"), &args),
-            related_type: "password_reset".into(),
+    let m = crate::mail::compose::password_reset(
+        locale,
+        &user.email,
+        &links.base_url,
+        &crate::mail::compose::PasswordReset {
+            name: user.name.clone(),
+            reset_path: format!("/password/reset/{secret}"),
+            valid_minutes: RESET_VALID_MINUTES,
         },
-        &id,
-        at,
-    )?;
+    )?
+    .related("password_reset", &id);
+    db::outbox::insert(conn, &m)?;
     audit::record(
         conn,
         audit::AuditEntry {

@@ -20,7 +20,8 @@ use crate::db::{self, Database, DbConnection, DbError, DbTarget};
 use crate::domain::comment::CommentInput;
 use crate::domain::consultation::{Status, accepts_comments};
 use crate::domain::tracking;
-use crate::i18n::{self, Locale};
+use crate::i18n::Locale;
+use crate::mail::compose;
 
 /// What the commenter gets back.
 #[derive(Debug, Clone, Serialize)]
@@ -96,11 +97,7 @@ impl BatchCache {
     }
 }
 
-pub fn prepare(
-    conn: &mut DbConnection,
-    req: Request,
-    cache: &mut BatchCache,
-) -> Result<NewSubmission> {
+pub fn prepare(conn: &mut DbConnection, req: Request, cache: &mut BatchCache) -> Result<Prepared> {
     let Request {
         consultation,
         input,
@@ -158,29 +155,24 @@ pub fn prepare(
         return Err(Error::Validation(errors));
     }
     let code = tracking::new_code();
-    let outbox = input.email.as_ref().map(|to| {
-        let link = format!("{base_url}/track/{code}");
-        NewOutbox {
-            kind: "receipt".into(),
-            to_address: to.clone(),
-            locale: locale.code().into(),
-            subject: i18n::tf(locale, "mail.receipt.subject", &[("code", &code)]),
-            body_text: i18n::tf(
-                locale,
-                "mail.receipt.body",
-                &[
-                    ("code", &code),
-                    ("title", &c.title),
-                    ("link", &link),
-                    ("body", &input.body),
-                ],
-            ),
-            related_type: "submission".into(),
-        }
+    let submission_id = db::new_id();
+    let receipt = input.email.as_ref().map(|to| ReceiptMail {
+        to: to.clone(),
+        locale,
+        base_url,
+        receipt: compose::Receipt {
+            tracking_code: code.clone(),
+            consultation_title: c.title.clone(),
+            comment: input.body.clone(),
+        },
     });
-    Ok(NewSubmission {
+    let outbox = match &receipt {
+        Some(r) => Some(r.compose(&submission_id)?),
+        None => None,
+    };
+    let new = NewSubmission {
         submission: Submission {
-            id: db::new_id(),
+            id: submission_id,
             consultation_id: consultation_id.to_string(),
             tracking_code: code,
             channel,
@@ -208,12 +200,44 @@ pub fn prepare(
         outbox,
         actor_label: actor.label.clone(),
         actor_user_id: actor.user_id.clone(),
-    })
+    };
+    Ok(Prepared { new, receipt })
+}
+
+/// A checked comment, ready to write.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub new: NewSubmission,
+    /// What the receipt email says, to compose it again should the tracking code change.
+    pub receipt: Option<ReceiptMail>,
+}
+
+/// The receipt email of a comment, before it is composed.
+#[derive(Debug, Clone)]
+pub struct ReceiptMail {
+    pub to: String,
+    pub locale: Locale,
+    pub base_url: String,
+    pub receipt: compose::Receipt,
+}
+
+impl ReceiptMail {
+    fn compose(&self, submission_id: &str) -> Result<NewOutbox> {
+        Ok(
+            compose::receipt(self.locale, &self.to, &self.base_url, &self.receipt)?
+                .related("submission", submission_id),
+        )
+    }
 }
 
 /// Writes one prepared submission inside the caller's transaction, in a savepoint: a repeated
-/// idempotency key returns the earlier receipt; a tracking-code collision draws a new code.
-fn write_one(conn: &mut DbConnection, mut n: NewSubmission) -> Result<Receipt> {
+/// idempotency key returns the earlier receipt; a tracking-code collision draws a new code (and
+/// composes the receipt email again with it).
+fn write_one(conn: &mut DbConnection, p: Prepared) -> Result<Receipt> {
+    let Prepared {
+        new: mut n,
+        mut receipt,
+    } = p;
     for _ in 0..3 {
         match conn.transaction(|c| db::submissions::insert(c, &n)) {
             Ok(()) => return Ok(Receipt::of(&n.submission, false)),
@@ -224,6 +248,10 @@ fn write_one(conn: &mut DbConnection, mut n: NewSubmission) -> Result<Receipt> {
                     }
                 }
                 n.submission.tracking_code = tracking::new_code();
+                if let Some(r) = &mut receipt {
+                    r.receipt.tracking_code = n.submission.tracking_code.clone();
+                    n.outbox = Some(r.compose(&n.submission.id)?);
+                }
             }
             Err(e) => return Err(e.into()),
         }

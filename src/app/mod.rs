@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod consultations;
 pub mod drafts;
 pub mod intake;
+pub mod outbox;
 pub mod public;
 pub mod report;
 pub mod schedule;
@@ -106,6 +107,9 @@ pub enum Error {
     /// Files under the data directory could not be read or written.
     #[error("storage: {0}")]
     Storage(String),
+    /// An email could not be composed (a template failed to render).
+    #[error(transparent)]
+    Mail(#[from] crate::mail::Error),
 }
 
 impl From<diesel::result::Error> for Error {

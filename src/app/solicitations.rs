@@ -12,7 +12,7 @@ use crate::db::solicitations::{self as dbs, BoardRow, NewReply, Reply, Solicitat
 use crate::db::submissions::{NewOutbox, Submission};
 use crate::db::{self, DbConnection, audit, new_id, now};
 use crate::domain::Role;
-use crate::i18n::{Locale, tf};
+use crate::i18n::Locale;
 
 /// Longest opinion a unit may send in one item.
 pub const MAX_OPINION_CHARS: usize = 10_000;
@@ -114,8 +114,9 @@ pub fn invite(
             };
             dbs::insert(conn, &s)?;
             for to in emails.get(&u.id).into_iter().flatten() {
-                let m = message(Locale::ZhCn, "invitation", &c, &u.name, deadline, to, mail);
-                db::mailqueue::queue(conn, &m, &s.id, at)?;
+                let m = message("invitation", &c, &u.name, deadline, to, mail, at)?
+                    .related("solicitation", &s.id);
+                db::outbox::insert(conn, &m)?;
             }
             audit::record(
                 conn,
@@ -138,32 +139,51 @@ pub struct MailContext {
     pub timezone: chrono::FixedOffset,
 }
 
+/// An invitation, reminder or overdue notice to one contact address of a unit.
 fn message(
-    locale: Locale,
     kind: &str,
     c: &db::consultations::Consultation,
     unit: &str,
     deadline: NaiveDateTime,
     to: &str,
     mail: &MailContext,
-) -> NewOutbox {
-    let deadline = crate::domain::time::format_local(deadline, mail.timezone);
-    let link = format!("{}/dept/consultations/{}", mail.base_url, c.id);
-    let link = link.as_str();
-    let args = [
-        ("consultation", c.title.as_str()),
-        ("unit", unit),
-        ("deadline", deadline.as_str()),
-        ("link", link),
-    ];
-    NewOutbox {
-        kind: kind.into(),
-        to_address: to.into(),
-        locale: locale.code().into(),
-        subject: tf(locale, &format!("solicit.mail.{kind}.subject"), &args),
-        body_text: tf(locale, &format!("solicit.mail.{kind}.body"), &args),
-        related_type: "solicitation".into(),
-    }
+    at: NaiveDateTime,
+) -> Result<NewOutbox> {
+    use crate::mail::compose;
+    let deadline_text = crate::domain::time::format_local(deadline, mail.timezone);
+    let reply_path = format!("/dept/consultations/{}", c.id);
+    let locale = Locale::ZhCn;
+    let m = match kind {
+        "invitation" => compose::invitation(
+            locale,
+            to,
+            &mail.base_url,
+            &compose::Invitation {
+                unit_name: unit.into(),
+                consultation_title: c.title.clone(),
+                consultation_slug: c.slug.clone(),
+                deadline: deadline_text,
+                reply_path,
+            },
+        )?,
+        _ => {
+            let r = compose::Reminder {
+                unit_name: unit.into(),
+                consultation_title: c.title.clone(),
+                consultation_slug: c.slug.clone(),
+                deadline: deadline_text,
+                // Days left before the deadline, or days past it.
+                days: ((deadline - at).num_hours().abs() + 23) / 24,
+                reply_path,
+            };
+            if kind == "overdue" {
+                compose::overdue(locale, to, &mail.base_url, &r)?
+            } else {
+                compose::reminder(locale, to, &mail.base_url, &r)?
+            }
+        }
+    };
+    Ok(m)
 }
 
 /// A unit's standing, as the board shows it.
@@ -552,8 +572,9 @@ pub fn send_reminders(
                 return Ok(false);
             }
             for to in emails.get(&s.unit_id).into_iter().flatten() {
-                let m = message(Locale::ZhCn, kind, &c, &unit.name, s.deadline, to, mail);
-                db::mailqueue::queue(conn, &m, &s.id, at)?;
+                let m = message(kind, &c, &unit.name, s.deadline, to, mail, at)?
+                    .related("solicitation", &s.id);
+                db::outbox::insert(conn, &m)?;
             }
             audit::record(
                 conn,

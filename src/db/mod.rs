@@ -3,7 +3,7 @@
 pub mod audit;
 pub mod consultations;
 pub mod drafts;
-pub mod mailqueue;
+pub mod outbox;
 pub mod report;
 pub mod schema;
 pub mod solicitations;

@@ -5,10 +5,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    audit_events, clauses, draft_versions, opinion_clauses, opinions, outbox_messages,
-    submission_clauses, submissions,
+    audit_events, clauses, draft_versions, opinion_clauses, opinions, submission_clauses,
+    submissions,
 };
 use super::{DbConnection, DbError, new_id};
+
+/// The receipt email written with a submission (the outbox's row type).
+pub use super::outbox::NewOutbox;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = submissions)]
@@ -34,17 +37,6 @@ pub struct Submission {
     pub received_at: NaiveDateTime,
 }
 
-/// An email to write in the same transaction.
-#[derive(Debug, Clone)]
-pub struct NewOutbox {
-    pub kind: String,
-    pub to_address: String,
-    pub locale: String,
-    pub subject: String,
-    pub body_text: String,
-    pub related_type: String,
-}
-
 /// Everything one submission writes.
 #[derive(Debug, Clone)]
 pub struct NewSubmission {
@@ -56,7 +48,7 @@ pub struct NewSubmission {
 }
 
 /// Inserts the submission, its one opinion (the whole text, to be split in triage), the clause
-/// links, the receipt email and the audit event. Run inside a transaction.
+/// links, the audit event and the receipt email. Run inside a transaction.
 pub fn insert(conn: &mut DbConnection, n: &NewSubmission) -> Result<(), DbError> {
     // On the concrete connection, where diesel keeps its prepared statements: this runs
     // thousands of times a second on the intake path.
@@ -94,25 +86,6 @@ pub fn insert(conn: &mut DbConnection, n: &NewSubmission) -> Result<(), DbError>
                 ))
                 .execute(conn)?;
         }
-        if let Some(m) = &n.outbox {
-            let id = new_id();
-            diesel::insert_into(outbox_messages::table)
-                .values((
-                    outbox_messages::id.eq(&id),
-                    outbox_messages::kind.eq(&m.kind),
-                    outbox_messages::to_address.eq(&m.to_address),
-                    outbox_messages::locale.eq(&m.locale),
-                    outbox_messages::subject.eq(&m.subject),
-                    outbox_messages::body_text.eq(&m.body_text),
-                    outbox_messages::message_id.eq(format!("<{id}@yijian>")),
-                    outbox_messages::state.eq("queued"),
-                    outbox_messages::next_attempt_at.eq(s.received_at),
-                    outbox_messages::related_type.eq(&m.related_type),
-                    outbox_messages::related_id.eq(&s.id),
-                    outbox_messages::created_at.eq(s.received_at),
-                ))
-                .execute(conn)?;
-        }
         diesel::insert_into(audit_events::table)
             .values((
                 audit_events::id.eq(new_id()),
@@ -132,7 +105,11 @@ pub fn insert(conn: &mut DbConnection, n: &NewSubmission) -> Result<(), DbError>
             ))
             .execute(conn)?;
         Ok::<(), DbError>(())
-    })
+    })?;
+    if let Some(m) = &n.outbox {
+        super::outbox::insert_at(conn, m, n.submission.received_at)?;
+    }
+    Ok(())
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Submission>, DbError> {

@@ -5,6 +5,7 @@ pub mod comment;
 pub mod consultation;
 pub mod document;
 pub mod draft_edit;
+pub mod mail;
 pub mod password;
 pub mod report;
 pub mod role;

@@ -131,6 +131,7 @@ impl From<app::Error> for AppError {
             app::Error::Conflict(_) => AppError::Conflict,
             app::Error::Db(e) => e.into(),
             app::Error::Storage(e) => AppError::Internal(e),
+            app::Error::Mail(e) => AppError::Internal(e.to_string()),
         }
     }
 }

@@ -221,6 +221,10 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
     };
     let blocking_threads = (config.pool_size as usize).div_ceil(workers).max(2);
     start_clock(db.clone(), &config);
+    // The outbox's sender: a thread of its own beside the server, stopped after it.
+    let mailer = crate::mail::Worker::from_config(db.clone(), &config)
+        .and_then(crate::mail::Worker::spawn)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let state = web::Data::new(
         AppState::new(db, config).map_err(|e| std::io::Error::other(e.to_string()))?,
     );
@@ -234,5 +238,8 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
         .bind(&bind)
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {bind}: {e}")))?;
     tracing::info!(%bind, workers, "yijian is serving");
-    server.run().await
+    let served = server.run().await;
+    // Finishes the email being sent; the rest of its batch is handed back to the outbox.
+    let _ = tokio::task::spawn_blocking(move || mailer.stop()).await;
+    served
 }

@@ -156,6 +156,9 @@ route_table! {
     POST "/staff/consultations/{id}/report/publish" => staff::report::publish, Internal;
     POST "/staff/consultations/{id}/report/settings" => staff::report::settings, Office;
 
+    GET "/admin/outbox" => admin::outbox::index, Admin;
+    POST "/admin/outbox/{outbox_id}/resend" => admin::outbox::resend, Admin;
+
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
     DELETE "/api/v1/session" => public::login::api_logout, Public;
@@ -191,4 +194,6 @@ route_table! {
     POST "/api/v1/consultations/{id}/report/settings" => api::report::settings, Office;
     GET "/api/v1/consultations/{id}/publications" => api::report::list, Public;
     POST "/api/v1/consultations/{id}/publications" => api::report::publish, Internal;
+    GET "/api/v1/outbox" => api::outbox::list, Admin;
+    POST "/api/v1/outbox/{outbox_id}/resend" => api::outbox::resend, Admin;
 }

@@ -9,6 +9,7 @@ mod consultations;
 mod database;
 mod drafts;
 mod intake;
+mod mail;
 mod permissions;
 mod report;
 mod solicitations;

@@ -337,6 +337,13 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
         .await;
     assert_eq!(r.status, 201, "{}", r.text());
     let code = r.json()["tracking_code"].as_str().unwrap().to_string();
+    let outbox_id: String = {
+        use yijian::db::schema::outbox_messages;
+        outbox_messages::table
+            .select(outbox_messages::id)
+            .first(&mut *app.conn())
+            .expect("the submission's receipt is in the outbox")
+    };
     let b = app.browser();
     let r = b.login("staff@example.org", PASSWORD).await;
     assert_eq!(r.status, 303);
@@ -416,6 +423,7 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
             ("slug", slug),
             ("code", code),
             ("import_id", import_id),
+            ("outbox_id", outbox_id),
             ("name", "app.css".into()),
         ],
     }

@@ -1,4 +1,6 @@
-//! Administration pages: users and the units directory.
+//! Administration pages: users, the units directory and the outbox.
+
+pub mod outbox;
 
 use std::collections::BTreeMap;
 

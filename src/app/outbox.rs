@@ -1,0 +1,152 @@
+//! The outbox as administrators see it: what was sent, what waits, what failed; and sending a
+//! message again.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use serde::Serialize;
+
+use super::{Actor, Error, Result};
+use crate::db::{self, DbConnection, outbox};
+use crate::domain::Role;
+use crate::domain::mail::{KINDS, STATES, mask_address};
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The list's filters, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Query {
+    /// `queued`, `sent` or `failed`; empty for all.
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    /// From 1.
+    pub page: Option<i64>,
+}
+
+/// One message as the list shows it. The address is masked: the list is for seeing that mail
+/// flows, not for reading who wrote in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub kind: String,
+    pub to: String,
+    pub locale: String,
+    pub subject: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub message_id: String,
+    pub related_type: Option<String>,
+    pub related_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+impl From<outbox::OutboxMessage> for Row {
+    fn from(m: outbox::OutboxMessage) -> Self {
+        Self {
+            to: mask_address(&m.to_address),
+            next_attempt_at: (m.state == "queued").then_some(m.next_attempt_at),
+            id: m.id,
+            kind: m.kind,
+            locale: m.locale,
+            subject: m.subject,
+            state: m.state,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            message_id: m.message_id,
+            related_type: m.related_type,
+            related_id: m.related_id,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+        }
+    }
+}
+
+/// One page of the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub messages: Vec<Row>,
+    /// Rows per state over the whole outbox.
+    pub counts: BTreeMap<String, i64>,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+fn chosen(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// The outbox, newest first, filtered.
+pub fn list(conn: &mut DbConnection, q: &Query, actor: &Actor) -> Result<Listing> {
+    actor.require(&[Role::Admin])?;
+    let mut errors = BTreeMap::new();
+    let state = chosen(&q.state);
+    if state.as_deref().is_some_and(|s| !STATES.contains(&s)) {
+        errors.insert("state".to_string(), "outbox.error.state".to_string());
+    }
+    let kind = chosen(&q.kind);
+    if kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
+        errors.insert("kind".to_string(), "outbox.error.kind".to_string());
+    }
+    let page = q.page.unwrap_or(1);
+    if !(1..=100_000).contains(&page) {
+        errors.insert("page".to_string(), "outbox.error.page".to_string());
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let mut rows = outbox::list(
+        conn,
+        &outbox::Filter {
+            state,
+            kind,
+            offset: (page - 1) * PAGE_SIZE,
+            limit: PAGE_SIZE + 1,
+        },
+    )?;
+    let has_more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let mut counts: BTreeMap<String, i64> = STATES.iter().map(|s| (s.to_string(), 0)).collect();
+    counts.extend(outbox::counts_by_state(conn)?);
+    Ok(Listing {
+        messages: rows.into_iter().map(Row::from).collect(),
+        counts,
+        page,
+        has_more,
+    })
+}
+
+/// Queues a sent or failed message again, with its attempts reset and its Message-ID kept;
+/// recorded in the audit log.
+pub fn resend(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Row> {
+    actor.require(&[Role::Admin])?;
+    conn.transaction(|conn| {
+        let before = outbox::find(conn, id)?.ok_or(Error::NotFound)?;
+        if before.state == "queued" {
+            return Err(Error::Conflict("already queued".into()));
+        }
+        outbox::resend(conn, id, db::now())?.ok_or(Error::Conflict("already queued".into()))?;
+        db::audit::record(
+            conn,
+            db::audit::AuditEntry {
+                before: Some(serde_json::json!({
+                    "state": before.state,
+                    "attempts": before.attempts,
+                    "last_error": before.last_error,
+                })),
+                after: Some(serde_json::json!({"state": "queued"})),
+                ..actor.audit("outbox.resend", "outbox_message", id)
+            },
+        )?;
+        let after = outbox::find(conn, id)?.ok_or(Error::NotFound)?;
+        Ok(Row::from(after))
+    })
+}
