@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::{Actor, Error, Result};
 use crate::db::report::{
-    OpinionRow, Publication, PublicationInfo, PublishedDecision, QueuedMail, SolicitedUnit,
+    OpinionRow, Publication, PublicationInfo, PublishedDecision, SolicitedUnit,
 };
 use crate::db::{self, DbConnection, audit, consultations::Consultation};
 use crate::domain::Role;
@@ -514,8 +514,10 @@ pub fn publish(
             return Err(Error::Conflict("status changed meanwhile".into()));
         }
         db::report::mark_opinions_published(conn, &c.id, now)?;
-        let mails = notices(&g, &decided, &previous, edition_no, base_url);
-        db::report::queue_mail(conn, &mails, now)?;
+        let mails = notices(&g, &decided, &previous, edition_no, base_url)?;
+        for m in &mails {
+            db::outbox::insert_at(conn, m, now)?;
+        }
         audit::record(
             conn,
             audit::AuditEntry {
@@ -551,7 +553,7 @@ fn notices(
     previous: &[PublishedDecision],
     edition_no: i64,
     base_url: &str,
-) -> Vec<QueuedMail> {
+) -> Result<Vec<crate::db::outbox::NewOutbox>> {
     let mut now_by: HashMap<&str, Vec<&PublishedDecision>> = HashMap::new();
     for d in decided {
         now_by.entry(&d.submission_id).or_default().push(d);
@@ -586,56 +588,44 @@ fn notices(
             }
         }
         let locale = Locale::parse(&s.locale).unwrap_or_default();
-        let mut list = String::new();
-        for (i, d) in mine.iter().enumerate() {
-            let decision = match &d.rationale {
-                Some(r) => format!("{}，{r}", d.status_label),
-                None => d.status_label.clone(),
-            };
-            list.push_str(&i18n::tf(
-                locale,
-                "report.mail.item",
-                &[
-                    ("n", &(i + 1).to_string()),
-                    ("opinion", &excerpt(&d.opinion)),
-                    ("decision", &decision),
-                ],
-            ));
-            list.push('\n');
-        }
-        let link = format!("{base_url}/track/{}", s.tracking_code);
-        let report_link = format!("{base_url}/c/{}/report", g.consultation.slug);
-        let subject_key = if edition_no > 1 {
-            "report.mail.subject_corrected"
+        let m = crate::mail::compose::decision_notice(
+            locale,
+            to,
+            base_url,
+            &crate::mail::compose::DecisionNotice {
+                tracking_code: s.tracking_code.clone(),
+                consultation_title: g.consultation.title.clone(),
+                opinions: mine
+                    .iter()
+                    .map(|d| crate::mail::compose::DecidedOpinion {
+                        opinion: excerpt(&d.opinion),
+                        status: d.status_label.clone(),
+                        rationale: d.rationale.clone(),
+                    })
+                    .collect(),
+                report_path: format!("/c/{}/report", g.consultation.slug),
+            },
+        )?
+        .related("submission", &s.submission_id);
+        // A corrected edition says so in the subject.
+        let m = if edition_no > 1 {
+            crate::db::outbox::NewOutbox {
+                subject: i18n::tf(
+                    locale,
+                    "report.corrected_subject",
+                    &[
+                        ("subject", &m.subject),
+                        ("edition", &edition_no.to_string()),
+                    ],
+                ),
+                ..m
+            }
         } else {
-            "report.mail.subject"
+            m
         };
-        out.push(QueuedMail {
-            kind: "decision".into(),
-            to_address: to.to_string(),
-            locale: locale.code().into(),
-            subject: i18n::tf(
-                locale,
-                subject_key,
-                &[("title", &g.consultation.title), ("code", &s.tracking_code)],
-            ),
-            body_text: i18n::tf(
-                locale,
-                "report.mail.body",
-                &[
-                    ("title", &g.consultation.title),
-                    ("code", &s.tracking_code),
-                    ("decisions", list.trim_end()),
-                    ("link", &link),
-                    ("report", &report_link),
-                    ("edition", &edition_no.to_string()),
-                ],
-            ),
-            related_type: "submission".into(),
-            related_id: s.submission_id.clone(),
-        });
+        out.push(m);
     }
-    out
+    Ok(out)
 }
 
 /// A published edition read back: the consultation, which edition, the frozen model.

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::{
     clauses, decision_statuses, decisions, opinion_clauses, opinion_clusters, opinions,
-    outbox_messages, publication_decisions, publications, solicitations, submissions, units,
+    publication_decisions, publications, solicitations, submissions, units,
 };
 use super::{DbConnection, DbError, new_id};
 
@@ -460,47 +460,6 @@ pub fn mark_opinions_published(
     .set((opinions::state.eq("published"), opinions::updated_at.eq(at)))
     .execute(conn)?)
 }
-
-/// An email to queue in the publishing transaction.
-#[derive(Debug, Clone)]
-pub struct QueuedMail {
-    pub kind: String,
-    pub to_address: String,
-    pub locale: String,
-    pub subject: String,
-    pub body_text: String,
-    pub related_type: String,
-    pub related_id: String,
-}
-
-/// Queues emails in the outbox (sent later by the mail worker).
-pub fn queue_mail(
-    conn: &mut DbConnection,
-    mails: &[QueuedMail],
-    at: NaiveDateTime,
-) -> Result<(), DbError> {
-    for m in mails {
-        let id = new_id();
-        diesel::insert_into(outbox_messages::table)
-            .values((
-                outbox_messages::id.eq(&id),
-                outbox_messages::kind.eq(&m.kind),
-                outbox_messages::to_address.eq(&m.to_address),
-                outbox_messages::locale.eq(&m.locale),
-                outbox_messages::subject.eq(&m.subject),
-                outbox_messages::body_text.eq(&m.body_text),
-                outbox_messages::message_id.eq(format!("<{id}@yijian>")),
-                outbox_messages::state.eq("queued"),
-                outbox_messages::next_attempt_at.eq(at),
-                outbox_messages::related_type.eq(&m.related_type),
-                outbox_messages::related_id.eq(&m.related_id),
-                outbox_messages::created_at.eq(at),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
 /// Saves the consultation's report settings (JSON).
 pub fn set_config(
     conn: &mut DbConnection,

@@ -1109,7 +1109,8 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
         assert_eq!(mails[0].0, "wanghua@example.org");
         assert!(mails[0].1.contains(&s.code));
         assert!(mails[0].2.contains(&format!("/track/{}", s.code)));
-        assert!(mails[0].2.contains("已采纳，调整了先导方向和建设内容"));
+        assert!(mails[0].2.contains("已采纳"));
+        assert!(mails[0].2.contains("调整了先导方向和建设内容"));
         assert!(mails[0].2.contains(&format!("/c/{}/report", s.slug)));
 
         // The tracking page shows each opinion's status and rationale.
