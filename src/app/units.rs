@@ -329,3 +329,94 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
         Err(e) => Err(e),
     }
 }
+
+/// Changes a unit: its name (the old name is kept as an alias, so duty notes and letters that
+/// use it still resolve), kind, aliases, contact addresses, and whether it is disabled (a
+/// disabled unit is not offered for new invitations; its history stays).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ChangeUnit {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub emails: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+}
+
+pub fn change(conn: &mut DbConnection, id: &str, c: ChangeUnit, actor: &Actor) -> Result<UnitView> {
+    actor.require(OFFICE)?;
+    conn.transaction(|conn| {
+        let before = db::units::find(conn, id)?.ok_or(Error::NotFound)?;
+        let mut aliases_now = db::units::all_aliases(conn)?.remove(id).unwrap_or_default();
+        let emails_now = db::units::all_emails(conn)?.remove(id).unwrap_or_default();
+        let mut errors = BTreeMap::new();
+        let name = c
+            .name
+            .map(|n| n.trim().to_string())
+            .unwrap_or_else(|| before.name.clone());
+        if name.is_empty() || name.chars().count() > 100 {
+            errors.insert("name".to_string(), "unit.error.name".to_string());
+        }
+        let kind = match c.kind.as_deref().map(str::trim) {
+            None | Some("") => before.kind.clone(),
+            Some(k) => match UnitKind::parse(k) {
+                Some(k) => k.as_str().to_string(),
+                None => {
+                    errors.insert("kind".to_string(), "unit.error.kind".to_string());
+                    before.kind.clone()
+                }
+            },
+        };
+        if let Some(a) = c.aliases {
+            aliases_now = a;
+        }
+        if name != before.name && !aliases_now.contains(&before.name) {
+            aliases_now.push(before.name.clone());
+        }
+        let mut aliases: Vec<String> = aliases_now
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty() && *a != name)
+            .collect();
+        aliases.sort();
+        aliases.dedup();
+        let mut emails: Vec<String> = c
+            .emails
+            .unwrap_or(emails_now)
+            .iter()
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect();
+        emails.sort();
+        emails.dedup();
+        if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+            errors.insert("emails".to_string(), "user.error.email".to_string());
+        }
+        for n in std::iter::once(&name).chain(&aliases) {
+            if db::units::resolve(conn, n)?.is_some_and(|u| u.id != id) {
+                errors.insert("name".to_string(), "unit.error.taken".to_string());
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let disabled = c.disabled.unwrap_or(before.disabled);
+        db::units::replace(conn, id, &name, &kind, disabled, &aliases, &emails)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                before: Some(json!({"name": before.name, "kind": before.kind, "disabled": before.disabled})),
+                after: Some(json!({"name": name, "kind": kind, "aliases": aliases, "emails": emails, "disabled": disabled})),
+                ..actor.audit("unit.update", "unit", id)
+            },
+        )?;
+        Ok(UnitView {
+            id: id.to_string(),
+            name,
+            kind,
+            aliases,
+            emails,
+            disabled,
+        })
+    })
+}

@@ -140,3 +140,32 @@ pub fn set_kind(conn: &mut DbConnection, id: &str, kind: &str) -> Result<(), DbE
         .execute(conn)?;
     Ok(())
 }
+
+/// Replaces a unit's name, kind, state, aliases and addresses.
+pub fn replace(
+    conn: &mut DbConnection,
+    id: &str,
+    name: &str,
+    kind: &str,
+    disabled: bool,
+    aliases: &[String],
+    emails: &[String],
+) -> Result<(), DbError> {
+    diesel::update(units::table.find(id))
+        .set((
+            units::name.eq(name),
+            units::kind.eq(kind),
+            units::disabled.eq(disabled),
+            units::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    diesel::delete(unit_aliases::table.filter(unit_aliases::unit_id.eq(id))).execute(conn)?;
+    diesel::delete(unit_emails::table.filter(unit_emails::unit_id.eq(id))).execute(conn)?;
+    for a in aliases {
+        add_alias(conn, id, a)?;
+    }
+    for e in emails {
+        add_email(conn, id, e)?;
+    }
+    Ok(())
+}

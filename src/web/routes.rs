@@ -127,6 +127,7 @@ route_table! {
     GET "/admin/units" => admin::units, Office;
     POST "/admin/units" => admin::create_unit, Office;
     POST "/admin/units/import" => admin::import_units, Office;
+    POST "/admin/units/{unit_id}" => admin::change_unit, Office;
 
     GET "/staff" => staff::consultations::index, Internal;
     GET "/staff/consultations/new" => staff::consultations::new_form, Office;
@@ -165,6 +166,7 @@ route_table! {
     GET "/api/v1/units" => api::units::list, Internal;
     POST "/api/v1/units" => api::units::create, Office;
     POST "/api/v1/units/import" => api::accounts::import_units, Office;
+    POST "/api/v1/units/{unit_id}" => api::units::change, Office;
     GET "/api/v1/users" => api::accounts::list_users, Admin;
     POST "/api/v1/users" => api::accounts::create_user, Admin;
     POST "/api/v1/users/{user_id}" => api::accounts::change_user, Admin;

@@ -439,6 +439,57 @@ async fn the_units_directory_takes_a_csv_whole_or_not_at_all() {
             )
             .await;
         assert_eq!(r.status, 422);
+        // Renamed through its edit form: the old name stays an alias; disabled, it is not
+        // offered for invitations.
+        let keji = find("市科技局")["id"].as_str().unwrap().to_string();
+        let page = b.get("/admin/units").await;
+        let csrf = Browser::csrf(&page);
+        let r = b
+            .post_form(
+                &format!("/admin/units/{keji}"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("name", "市科学技术局"),
+                    ("kind", "department"),
+                    ("aliases", "科技局"),
+                    ("emails", "kjb@example.org"),
+                    ("disabled", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        let r = app
+            .post_json(
+                &format!("/api/v1/units/{keji}"),
+                Some(&staff),
+                json!({"name": "市教育局"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "a name another unit has");
+        let units = app.get_as("/api/v1/units", &staff).await.json();
+        let u = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == keji.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(u["name"], "市科学技术局");
+        assert_eq!(u["aliases"], json!(["市科技局", "科技局"]));
+        assert_eq!(u["emails"], json!(["kjb@example.org"]));
+        assert_eq!(u["disabled"], true);
+        let c = app.consultation(&staff, 40).await;
+        let r = app
+            .post_json(
+                &format!(
+                    "/api/v1/consultations/{}/solicitations",
+                    c["id"].as_str().unwrap()
+                ),
+                Some(&staff),
+                json!({"unit_ids": [keji], "deadline": "2099-01-01"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "a disabled unit is not invited");
         // Department users cannot touch the directory.
         let dept = app.user_with_token("d@example.org", Role::Department, Some("市科技局"));
         let r = app

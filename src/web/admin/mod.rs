@@ -244,10 +244,13 @@ pub fn links(state: &AppState) -> app::accounts::Links {
 }
 
 pub struct UnitLine {
+    pub id: String,
     pub name: String,
     pub kind: String,
+    pub kind_code: String,
     pub aliases: String,
     pub emails: String,
+    pub disabled: bool,
 }
 
 #[derive(Template)]
@@ -312,9 +315,12 @@ async fn render_units(
             .into_iter()
             .map(|u| UnitLine {
                 kind: t.t(&format!("unit.kind_{}", u.kind)),
+                kind_code: u.kind,
+                id: u.id,
                 name: u.name,
                 aliases: u.aliases.join("、"),
                 emails: u.emails.join("; "),
+                disabled: u.disabled,
             })
             .collect(),
         form,
@@ -411,6 +417,56 @@ pub async fn import_units(
             )
             .await
         }
+        Err(AppError::Validation(errors)) => {
+            render_units(
+                &state,
+                &user,
+                &session,
+                t,
+                CreateUnitForm::default(),
+                errors,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ChangeUnitForm {
+    csrf_token: String,
+    name: String,
+    kind: String,
+    aliases: String,
+    emails: String,
+    disabled: Option<String>,
+}
+
+pub async fn change_unit(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<ChangeUnitForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let f = form.into_inner();
+    let change = app::units::ChangeUnit {
+        name: Some(f.name),
+        kind: Some(f.kind),
+        aliases: Some(split_list(&f.aliases)),
+        emails: Some(split_list(&f.emails)),
+        disabled: Some(f.disabled.is_some()),
+    };
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    match state
+        .with_conn(move |conn| Ok(app::units::change(conn, &id, change, &actor)?))
+        .await
+    {
+        Ok(_) => Ok(page::see_other("/admin/units")),
         Err(AppError::Validation(errors)) => {
             render_units(
                 &state,

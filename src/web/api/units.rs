@@ -28,3 +28,17 @@ pub async fn create(
         .await?;
     Ok(HttpResponse::Created().json(u))
 }
+
+/// `POST /api/v1/units/{id}` with `{name?, kind?, aliases?, emails?, disabled?}` (lists replace)
+pub async fn change(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<app::units::ChangeUnit>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let u = state
+        .with_conn(move |conn| Ok(app::units::change(conn, &id, body.into_inner(), &actor)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(u))
+}
