@@ -29,7 +29,7 @@ export YIJIAN_DATA_DIR=$WORK/data YIJIAN_BIND=127.0.0.1:$PORT YIJIAN_COMMENT_RAT
 unset YIJIAN_DATABASE_URL
 "$BIN" serve 2>"$WORK/server.log" &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; [ -n "${KEEP:-}" ] && { cp "$WORK"/*.txt "$WORK"/server.log "$KEEP"/ 2>/dev/null; }; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 echo 'a long load password' | "$BIN" user create --email load@example.org --name Load --role staff --password-stdin >/dev/null

@@ -320,6 +320,16 @@ impl Intake {
     }
 }
 
+/// Begins the write part of the current SQLite transaction: a statement that writes nothing
+/// but takes the database's write lock, as `BEGIN IMMEDIATE` would.
+fn take_write_lock(conn: &mut DbConnection) -> Result<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("UPDATE settings SET value = value WHERE 0 = 1")
+        .execute(conn)
+        .map_err(|e| Error::Db(DbError::Query(e)))?;
+    Ok(())
+}
+
 fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
@@ -342,6 +352,10 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
         let size = requests.len();
         let mut cache = BatchCache::default();
         let committed = conn.transaction::<_, Error, _>(|c| {
+            // Take the write lock first (waiting for it under the busy timeout). A batch that
+            // read first and wrote later would fail at once with "database is locked" whenever
+            // another writer (the mail sender, the clock) committed in between.
+            take_write_lock(c)?;
             for r in requests {
                 results.push(process(c, r, &mut cache));
             }
