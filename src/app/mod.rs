@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod intake;
 pub mod public;
 pub mod sessions;
+pub mod triage;
 pub mod units;
 pub mod users;
 

@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod schema;
 pub mod submissions;
 pub mod tokens;
+pub mod triage;
 pub mod units;
 pub mod users;
 
