@@ -68,6 +68,14 @@ impl Locale {
 const SOURCES: &[(Locale, &str)] = &[
     (Locale::ZhCn, include_str!("../frontend/locales/zh-CN.toml")),
     (Locale::En, include_str!("../frontend/locales/en.toml")),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/triage.zh-CN.toml"),
+    ),
+    (
+        Locale::En,
+        include_str!("../frontend/locales/triage.en.toml"),
+    ),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.

@@ -27,6 +27,8 @@ pub enum Access {
     Admin,
     /// Department users, on what concerns their own unit (another unit's gets 404).
     Department,
+    /// Who proposes decisions: staff, admin, and department users (on their unit's opinions).
+    Deciders,
 }
 
 impl Access {
@@ -40,6 +42,7 @@ impl Access {
             Access::Approver => matches!(role, Approver | Admin),
             Access::Admin => role == Admin,
             Access::Department => role == Department,
+            Access::Deciders => matches!(role, Staff | Admin | Department),
         }
     }
 }
@@ -121,6 +124,19 @@ route_table! {
     POST "/staff/consultations/{id}/imports/{import_id}/undo" => staff::imports::undo, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/save" => staff::imports::save, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/units" => staff::imports::add_unit, Office;
+    GET "/staff/consultations/{id}/opinions" => staff::triage::inbox, SignedIn;
+    POST "/staff/consultations/{id}/opinions/bulk/assign" => staff::triage::bulk_assign, Office;
+    POST "/staff/consultations/{id}/opinions/bulk/decide" => staff::triage::bulk_decide, Deciders;
+    POST "/staff/consultations/{id}/opinions/bulk/approve" => staff::triage::bulk_approve, Approver;
+    GET "/staff/opinions/{opinion_id}" => staff::triage::show, SignedIn;
+    POST "/staff/opinions/{opinion_id}/summary" => staff::triage::summary, Office;
+    POST "/staff/opinions/{opinion_id}/clauses" => staff::triage::clauses, Office;
+    POST "/staff/opinions/{opinion_id}/split" => staff::triage::split, Office;
+    POST "/staff/opinions/{opinion_id}/assign" => staff::triage::assign, Office;
+    POST "/staff/opinions/{opinion_id}/decision" => staff::triage::decide, Deciders;
+    POST "/staff/opinions/{opinion_id}/approve" => staff::triage::approve, Approver;
+    POST "/staff/opinions/{opinion_id}/return" => staff::triage::send_back, Approver;
+    POST "/staff/opinions/{opinion_id}/detach" => staff::triage::detach, Office;
 
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
@@ -135,4 +151,19 @@ route_table! {
     GET "/api/v1/track/{code}" => public::track::api, Public;
     POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
     GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
+    GET "/api/v1/consultations/{id}/opinions" => api::opinions::list, SignedIn;
+    POST "/api/v1/consultations/{id}/opinions/bulk/assign" => api::opinions::bulk_assign, Office;
+    POST "/api/v1/consultations/{id}/opinions/bulk/decide" => api::opinions::bulk_decide, Deciders;
+    POST "/api/v1/consultations/{id}/opinions/bulk/approve" => api::opinions::bulk_approve, Approver;
+    GET "/api/v1/opinions/{opinion_id}" => api::opinions::show, SignedIn;
+    POST "/api/v1/opinions/{opinion_id}/summary" => api::opinions::summary, Office;
+    POST "/api/v1/opinions/{opinion_id}/clauses" => api::opinions::clauses, Office;
+    POST "/api/v1/opinions/{opinion_id}/split" => api::opinions::split, Office;
+    POST "/api/v1/opinions/{opinion_id}/assign" => api::opinions::assign, Office;
+    POST "/api/v1/opinions/{opinion_id}/decision" => api::opinions::decide, Deciders;
+    POST "/api/v1/opinions/{opinion_id}/approve" => api::opinions::approve, Approver;
+    POST "/api/v1/opinions/{opinion_id}/return" => api::opinions::send_back, Approver;
+    POST "/api/v1/opinions/{opinion_id}/detach" => api::opinions::detach, Office;
+    GET "/api/v1/rationale-phrases" => api::opinions::phrases, SignedIn;
+    POST "/api/v1/rationale-phrases" => api::opinions::add_phrase, Deciders;
 }

@@ -10,5 +10,6 @@ mod drafts;
 mod intake;
 mod permissions;
 mod support;
+mod triage;
 mod units;
 mod web_basics;

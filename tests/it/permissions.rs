@@ -332,6 +332,16 @@ async fn fixture(app: &TestApp, staff: &str) -> Fixture {
         .await;
     assert_eq!(r.status, 201, "{}", r.text());
     let code = r.json()["tracking_code"].as_str().unwrap().to_string();
+    let opinion_id: String = {
+        use yijian::db::schema::{opinions, submissions};
+        let mut conn = app.conn();
+        opinions::table
+            .inner_join(submissions::table)
+            .filter(submissions::tracking_code.eq(&code))
+            .select(opinions::id)
+            .first(&mut *conn)
+            .unwrap()
+    };
     let b = app.browser();
     let r = b.login("staff@example.org", PASSWORD).await;
     assert_eq!(r.status, 303);
@@ -358,6 +368,7 @@ async fn fixture(app: &TestApp, staff: &str) -> Fixture {
             ("slug", slug),
             ("code", code),
             ("import_id", import_id),
+            ("opinion_id", opinion_id),
             ("name", "app.css".into()),
         ],
     }

@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod drafts;
+pub mod opinions;
 pub mod submissions;
 pub mod units;
 

@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod imports;
+pub mod triage;
 
 /// Field errors of a form, localized, for the template.
 pub fn field_errors(
