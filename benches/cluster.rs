@@ -6,8 +6,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use yijian::domain::duplicates::{Params, cluster};
 
-/// Comments made of sentences of the seed drafts (two to five each, so distinct comments share
-/// sentences as real ones on one clause do), one in five a copy of one of 200 campaign letters
+/// Comments in the seed drafts' vocabulary: distinct ones are 12 to 30 random eight-character
+/// stretches of the drafts (so they share words and phrases as real comments on one draft do,
+/// but are not copies of one another); one in five is a copy of one of 200 campaign letters,
 /// with a word changed, punctuation altered or a greeting added.
 pub fn corpus(n: usize) -> Vec<String> {
     let seeds = [
@@ -15,11 +16,10 @@ pub fn corpus(n: usize) -> Vec<String> {
         include_str!("../tests/fixtures/seed_003.txt"),
         include_str!("../tests/fixtures/seed_004.txt"),
     ];
-    let sentences: Vec<&str> = seeds
+    let chars: Vec<char> = seeds
         .iter()
-        .flat_map(|s| s.split_inclusive('。'))
-        .map(str::trim)
-        .filter(|s| s.chars().count() > 12)
+        .flat_map(|s| s.chars())
+        .filter(|c| !c.is_whitespace())
         .collect();
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let mut next = move |m: usize| {
@@ -28,13 +28,15 @@ pub fn corpus(n: usize) -> Vec<String> {
         state ^= state << 17;
         (state % m as u64) as usize
     };
-    let campaigns: Vec<String> = (0..200)
-        .map(|_| {
-            (0..3)
-                .map(|_| sentences[next(sentences.len())])
-                .collect::<String>()
-        })
-        .collect();
+    let piece = |k: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+        (0..k)
+            .map(|_| {
+                let at = next(chars.len() - 8);
+                chars[at..at + 8].iter().collect::<String>()
+            })
+            .collect()
+    };
+    let campaigns: Vec<String> = (0..200).map(|_| piece(20, &mut next)).collect();
     (0..n)
         .map(|i| {
             if i % 5 == 0 {
@@ -45,10 +47,8 @@ pub fn corpus(n: usize) -> Vec<String> {
                     _ => base.replacen("建设", "推进", 1),
                 }
             } else {
-                let k = 2 + next(4);
-                let mut s: String = (0..k).map(|_| sentences[next(sentences.len())]).collect();
-                s.push_str(&format!("（第{i}号意见）"));
-                s
+                let k = 12 + next(19);
+                piece(k, &mut next)
             }
         })
         .collect()
