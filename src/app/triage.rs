@@ -1404,6 +1404,7 @@ fn cluster_new(
             .map(|i| ids[*i].clone())
             .collect();
         store::set_cluster(conn, &moving, Some(target.as_str()))?;
+        store::audit_joined(conn, consultation_id, &moving, &target, "system", at)?;
         for i in &group {
             final_cluster.insert(*i, target.clone());
         }

@@ -877,6 +877,40 @@ pub fn set_cluster(
     Ok(())
 }
 
+/// Records that opinions joined a cluster (one audit event each, written in batches).
+pub fn audit_joined(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    opinion_ids: &[String],
+    cluster_id: &str,
+    actor_label: &str,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    use super::schema::audit_events;
+    let after = serde_json::json!({ "cluster": cluster_id }).to_string();
+    for chunk in opinion_ids.chunks(100) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|id| {
+                (
+                    audit_events::id.eq(new_id()),
+                    audit_events::at.eq(at),
+                    audit_events::actor_label.eq(actor_label),
+                    audit_events::action.eq("opinion.cluster"),
+                    audit_events::entity_type.eq("opinion"),
+                    audit_events::entity_id.eq(id.as_str()),
+                    audit_events::consultation_id.eq(consultation_id),
+                    audit_events::after_json.eq(after.as_str()),
+                )
+            })
+            .collect();
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(audit_events::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
 /// Moves every member of `from` into `into` and removes `from`.
 pub fn merge_cluster(conn: &mut DbConnection, from: &str, into: &str) -> Result<(), DbError> {
     diesel::update(opinions::table.filter(opinions::cluster_id.eq(from)))

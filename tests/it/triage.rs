@@ -291,6 +291,16 @@ async fn planted_near_duplicates_are_clustered_and_distinct_opinions_are_not() {
         let late = letter(&app, &ctx, &format!("{campaign}谢谢！"), &clause).await;
         let inbox = app.get_as(&path, &ctx.staff).await.json();
         assert_eq!(cluster_of(&inbox, &late), Some(c.clone()));
+        let d = app
+            .get_as(&format!("/api/v1/opinions/{late}"), &ctx.staff)
+            .await
+            .json();
+        assert_eq!(
+            d["history"][0]["action"], "opinion.cluster",
+            "the join is in its history"
+        );
+        assert_eq!(d["cluster"]["size"], 5);
+        assert_eq!(d["cluster"]["representative_id"], base.as_str());
         // The cluster filter lists its members only.
         let r = app
             .get_as(&format!("{path}?cluster={c}"), &ctx.staff)
