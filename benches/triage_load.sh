@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load measure of the triage inbox on SQLite: a consultation with a 300-clause draft and
-# 100,000 opinions (varied texts from the seed drafts, one in five a copy of one of 200
+# 100,000 opinions (texts in the seed drafts' vocabulary, one in five a copy of one of 200
 # campaign letters, each linked to a clause), then the inbox page as a signed-in staff member
 # sees it, with wrk at a few connections. Prints the first view's time (it clusters all
 # 100,000 opinions), then p50/p99 of the inbox page, its JSON twin, a Chinese text search and
@@ -59,8 +59,16 @@ import random, sqlite3, sys, uuid, datetime
 db, cid, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 random.seed(7)
 text = open("tests/fixtures/seed_000.txt").read() + open("tests/fixtures/seed_003.txt").read() + open("tests/fixtures/seed_004.txt").read()
-sentences = [s.strip() + "。" for s in text.replace("\n", "").split("。") if len(s.strip()) > 12]
-campaigns = ["".join(random.sample(sentences, 3)) for _ in range(200)]
+chars = "".join(text.split())
+# Distinct opinions: 12-30 random eight-character stretches of the drafts (their vocabulary,
+# not copies of each other); campaigns: 200 letters, each copied with small changes.
+def piece(k):
+    out = []
+    for _ in range(k):
+        at = random.randrange(len(chars) - 8)
+        out.append(chars[at:at + 8])
+    return "".join(out)
+campaigns = [piece(20) for _ in range(200)]
 con = sqlite3.connect(db)
 clauses = [r[0] for r in con.execute("select c.id from clauses c join draft_versions v on v.id = c.version_id where v.consultation_id = ?", (cid,))]
 alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -70,7 +78,7 @@ for i in range(n):
     if i % 5 == 0:
         body = random.choice(campaigns) + random.choice(["", "谢谢！", "。"])
     else:
-        body = "".join(random.sample(sentences, random.randint(2, 5))) + f"（第{i}号）"
+        body = piece(random.randint(12, 30))
     at = (start + datetime.timedelta(seconds=i * 20)).strftime("%Y-%m-%d %H:%M:%S")
     sid, oid = str(uuid.uuid4()), str(uuid.uuid4())
     code = "YJ-" + "".join(random.choice(alphabet) for _ in range(4)) + "-" + "".join(random.choice(alphabet) for _ in range(4)) + f"{i:x}"

@@ -58,6 +58,8 @@ pub const CHANNELS: &[&str] = &[
 struct Aggregates {
     states: Vec<(String, i64)>,
     by_clause: HashMap<String, (i64, i64)>,
+    /// Members per duplicate cluster.
+    cluster_sizes: HashMap<String, i64>,
 }
 
 type CountCache = Mutex<HashMap<String, (Instant, Arc<Aggregates>)>>;
@@ -95,7 +97,14 @@ fn aggregates(
             e.0 += n;
         }
     }
-    let a = Arc::new(Aggregates { states, by_clause });
+    let cluster_sizes = store::cluster_sizes_of(conn, consultation_id)?
+        .into_iter()
+        .collect();
+    let a = Arc::new(Aggregates {
+        states,
+        by_clause,
+        cluster_sizes,
+    });
     if let Ok(mut m) = COUNTS.lock() {
         if m.len() > 256 {
             m.clear();
@@ -318,17 +327,7 @@ pub fn inbox(
             heading,
         });
     }
-    let cluster_ids: Vec<&str> = rows
-        .iter()
-        .filter_map(|r| r.opinion.cluster_id.as_deref())
-        .collect();
-    let sizes: HashMap<String, i64> = if cluster_ids.is_empty() {
-        HashMap::new()
-    } else {
-        store::cluster_sizes(conn, &cluster_ids)?
-            .into_iter()
-            .collect()
-    };
+    let sizes = &agg.cluster_sizes;
     let names = Names::load(conn)?;
     let items = rows
         .into_iter()

@@ -291,13 +291,14 @@ pub fn links_of(conn: &mut DbConnection, opinion_ids: &[&str]) -> Result<Vec<Lin
         .load(conn)?)
 }
 
-/// Members per cluster.
-pub fn cluster_sizes(
+/// Members per cluster of a consultation.
+pub fn cluster_sizes_of(
     conn: &mut DbConnection,
-    cluster_ids: &[&str],
+    consultation_id: &str,
 ) -> Result<Vec<(String, i64)>, DbError> {
     let v: Vec<(Option<String>, i64)> = opinions::table
-        .filter(opinions::cluster_id.eq_any(cluster_ids))
+        .filter(opinions::consultation_id.eq(consultation_id))
+        .filter(opinions::cluster_id.is_not_null())
         .group_by(opinions::cluster_id)
         .select((opinions::cluster_id, diesel::dsl::count_star()))
         .load(conn)?;

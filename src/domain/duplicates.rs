@@ -7,8 +7,9 @@
 //! hashing with densification). Locality-sensitive
 //! hashing over [`BANDS`] bands of [`ROWS`] values proposes candidate pairs; a pair is linked
 //! when the signatures agree on at least [`Params::threshold`] of their values (an estimate of
-//! the Jaccard similarity of the shingle sets). Linked opinions form clusters through a
-//! union-find, so a cluster is everything connected by near-duplicate links.
+//! the Jaccard similarity of the shingle sets) with the first member of the candidate's
+//! cluster. Linked opinions form clusters through a union-find; comparing with the first
+//! member keeps a cluster from drifting along a chain of texts that each resemble the last.
 //!
 //! [`Index`] is incremental: opinions are added one at a time, each compared only with the
 //! candidates its bands collide with, so a new comment costs the same whether the consultation
@@ -170,11 +171,12 @@ pub fn signature(text: &str) -> Signature {
     Signature(sig)
 }
 
-/// Union-find with path halving and union by size.
+/// Union-find with path halving and union by size; each set remembers its first member.
 #[derive(Debug, Default, Clone)]
 pub struct UnionFind {
     parent: Vec<u32>,
     size: Vec<u32>,
+    first: Vec<u32>,
 }
 
 impl UnionFind {
@@ -182,6 +184,7 @@ impl UnionFind {
         let i = self.parent.len();
         self.parent.push(i as u32);
         self.size.push(1);
+        self.first.push(i as u32);
         i
     }
 
@@ -213,7 +216,14 @@ impl UnionFind {
         }
         self.parent[rb] = ra as u32;
         self.size[ra] += self.size[rb];
+        self.first[ra] = self.first[ra].min(self.first[rb]);
         true
+    }
+
+    /// The first member (smallest number) of `i`'s set.
+    pub fn first(&mut self, i: usize) -> usize {
+        let r = self.find(i);
+        self.first[r] as usize
     }
 }
 
@@ -298,9 +308,15 @@ impl Index {
                 let j = at as usize / BANDS;
                 if self.uf.find(j) == self.uf.find(i) {
                     joined = true;
-                } else if self.sigs[j].similarity(&sig) >= self.params.threshold {
-                    self.uf.union(i, j);
-                    joined = true;
+                } else {
+                    // Compared with the cluster's first member, not with whichever member the
+                    // bucket holds: a cluster does not drift along a chain of texts that each
+                    // resemble the one before.
+                    let rep = self.uf.first(j);
+                    if self.sigs[rep].similarity(&sig) >= self.params.threshold {
+                        self.uf.union(i, j);
+                        joined = true;
+                    }
                 }
                 at = self.next[at as usize];
             }
@@ -459,6 +475,28 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_of_small_edits_does_not_drift_into_one_cluster() {
+        // Each text shares most of its sentences with the one before, little with the first.
+        let sentences: Vec<String> = include_str!("../../tests/fixtures/seed_000.txt")
+            .split('。')
+            .map(str::trim)
+            .filter(|s| s.chars().count() > 30)
+            .take(12)
+            .map(|s| format!("{s}。"))
+            .collect();
+        assert_eq!(sentences.len(), 12);
+        let texts: Vec<String> = (0..9).map(|i| sentences[i..i + 4].concat()).collect();
+        let mut idx = Index::new(Params::default());
+        for t in &texts {
+            idx.add(t);
+        }
+        let r0 = idx.root(0);
+        assert_ne!(r0, idx.root(8), "the last is not a copy of the first");
+        let groups = idx.clusters();
+        assert!(groups.iter().all(|g| g.len() < texts.len()));
+    }
+
+    #[test]
     fn union_find_merges_by_size() {
         let mut uf = UnionFind::default();
         for _ in 0..5 {
@@ -471,5 +509,7 @@ mod tests {
         assert_eq!(uf.find(2), uf.find(0));
         assert_ne!(uf.find(4), uf.find(0));
         assert_eq!(uf.len(), 5);
+        assert_eq!(uf.first(3), 0);
+        assert_eq!(uf.first(4), 4);
     }
 }
