@@ -33,6 +33,8 @@ pub const APPROVERS: &[Role] = &[Role::Approver, Role::Admin];
 pub const READERS: &[Role] = &[Role::Staff, Role::Admin, Role::Approver, Role::Department];
 
 pub const PER_PAGE: i64 = 50;
+/// Filtered lists are counted up to this many.
+pub const COUNT_CAP: i64 = 1000;
 const SUMMARY_MAX: usize = 10_000;
 const RATIONALE_MAX: usize = 2_000;
 /// How long the heat map's counts may be served from memory.
@@ -64,6 +66,7 @@ struct Aggregates {
 
 type CountCache = Mutex<HashMap<String, (Instant, Arc<Aggregates>)>>;
 static COUNTS: LazyLock<CountCache> = LazyLock::new(Default::default);
+static REFRESHING: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
 static TREES: LazyLock<Mutex<HashMap<String, Arc<Vec<ClauseRow>>>>> =
     LazyLock::new(Default::default);
 
@@ -80,13 +83,41 @@ fn aggregates(
     unit: Option<&str>,
 ) -> Result<Arc<Aggregates>> {
     let key = format!("{consultation_id}|{}", unit.unwrap_or(""));
-    if let Ok(m) = COUNTS.lock() {
-        if let Some((at, a)) = m.get(&key) {
-            if at.elapsed() < COUNTS_TTL {
-                return Ok(a.clone());
-            }
-        }
+    let stale = match COUNTS.lock() {
+        Ok(m) => match m.get(&key) {
+            Some((at, a)) if at.elapsed() < COUNTS_TTL => return Ok(a.clone()),
+            Some((_, a)) => Some(a.clone()),
+            None => None,
+        },
+        Err(_) => None,
+    };
+    // One request recounts; the others meanwhile keep the counts of a few seconds ago.
+    let recounting = REFRESHING
+        .lock()
+        .map(|mut r| !r.insert(key.clone()))
+        .unwrap_or(false);
+    if let (true, Some(a)) = (recounting, &stale) {
+        return Ok(a.clone());
     }
+    let result = count_all(conn, consultation_id, unit);
+    if let Ok(mut r) = REFRESHING.lock() {
+        r.remove(&key);
+    }
+    let a = result?;
+    if let Ok(mut m) = COUNTS.lock() {
+        if m.len() > 256 {
+            m.clear();
+        }
+        m.insert(key, (Instant::now(), a.clone()));
+    }
+    Ok(a)
+}
+
+fn count_all(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    unit: Option<&str>,
+) -> Result<Arc<Aggregates>> {
     let states = store::state_counts(conn, consultation_id, unit)?;
     let mut by_clause: HashMap<String, (i64, i64)> = HashMap::new();
     for (clause, state, n) in store::clause_state_counts(conn, consultation_id, unit)? {
@@ -100,18 +131,11 @@ fn aggregates(
     let cluster_sizes = store::cluster_sizes_of(conn, consultation_id)?
         .into_iter()
         .collect();
-    let a = Arc::new(Aggregates {
+    Ok(Arc::new(Aggregates {
         states,
         by_clause,
         cluster_sizes,
-    });
-    if let Ok(mut m) = COUNTS.lock() {
-        if m.len() > 256 {
-            m.clear();
-        }
-        m.insert(key, (Instant::now(), a.clone()));
-    }
-    Ok(a)
+    }))
 }
 
 fn is_decided(state: &str) -> bool {
@@ -262,8 +286,10 @@ pub struct Inbox {
     pub page: i64,
     pub per_page: i64,
     pub has_next: bool,
-    /// Opinions matching the filter.
+    /// Opinions matching the filter (at most `COUNT_CAP` when `total_capped`).
     pub total: i64,
+    /// More than `total` match: a filtered list is counted only up to `COUNT_CAP`.
+    pub total_capped: bool,
     pub states: Vec<(String, i64)>,
     pub clauses: Vec<HeatClause>,
     /// Set for a department user: the inbox holds only that unit's opinions.
@@ -313,10 +339,11 @@ pub fn inbox(
     let has_next = rows.len() as i64 > PER_PAGE;
     let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
     let agg = aggregates(conn, consultation_id, unit.as_deref())?;
-    let total = if query.is_filtered() {
-        store::inbox_count(conn, consultation_id, &filter)?
+    let (total, total_capped) = if query.is_filtered() {
+        let n = store::inbox_count(conn, consultation_id, &filter, COUNT_CAP)?;
+        (n.min(COUNT_CAP), n > COUNT_CAP)
     } else {
-        agg.states.iter().map(|(_, n)| n).sum()
+        (agg.states.iter().map(|(_, n)| n).sum(), false)
     };
     let ids: Vec<&str> = rows.iter().map(|r| r.opinion.id.as_str()).collect();
     let mut links: HashMap<String, Vec<ClauseBrief>> = HashMap::new();
@@ -366,6 +393,7 @@ pub fn inbox(
         per_page: PER_PAGE,
         has_next,
         total,
+        total_capped,
         states: agg.states.clone(),
         clauses: heat_map(&tree, &agg.by_clause),
         unit_scope: unit.as_ref().and_then(|u| names.unit(u)),

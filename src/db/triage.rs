@@ -225,13 +225,19 @@ pub fn inbox_page(
     Ok(out)
 }
 
-/// How many opinions match.
+/// How many opinions match, counting no further than `cap` + 1 (a filter matching tens of
+/// thousands need not be counted exactly to be shown as "more than `cap`").
 pub fn inbox_count(
     conn: &mut DbConnection,
     consultation_id: &str,
     f: &InboxFilter,
+    cap: i64,
 ) -> Result<i64, DbError> {
-    Ok(filtered(consultation_id, f).count().get_result(conn)?)
+    let ids: Vec<String> = filtered(consultation_id, f)
+        .select(opinions::id)
+        .limit(cap + 1)
+        .load(conn)?;
+    Ok(ids.len() as i64)
 }
 
 /// Opinions by state, optionally only those assigned to one unit.

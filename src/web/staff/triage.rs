@@ -149,7 +149,7 @@ struct InboxPage {
     unlinked_href: String,
     all_href: String,
     states: Vec<(String, String, i64)>,
-    total: i64,
+    total: String,
     page: i64,
     prev_href: Option<String>,
     next_href: Option<String>,
@@ -322,7 +322,11 @@ async fn render_inbox(
                 (s.to_string(), t.t(&format!("triage.state.{s}")), n)
             })
             .collect(),
-        total: inbox.total,
+        total: if inbox.total_capped {
+            format!("{}+", inbox.total)
+        } else {
+            inbox.total.to_string()
+        },
         page: inbox.page,
         prev_href: (inbox.page > 1).then(|| page_href(inbox.page - 1)),
         next_href: inbox.has_next.then(|| page_href(inbox.page + 1)),
