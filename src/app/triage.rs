@@ -37,8 +37,9 @@ pub const PER_PAGE: i64 = 50;
 pub const COUNT_CAP: i64 = 1000;
 const SUMMARY_MAX: usize = 10_000;
 const RATIONALE_MAX: usize = 2_000;
-/// How long the heat map's counts may be served from memory.
-const COUNTS_TTL: Duration = Duration::from_secs(5);
+/// How long the heat map's counts may be served from memory (changes made on this node clear
+/// them at once; recounting 100,000 opinions takes about a second).
+const COUNTS_TTL: Duration = Duration::from_secs(30);
 /// Opinions committed later than this after their creation time are not seen by the
 /// incremental duplicate detection.
 const SIGNATURE_SLACK: chrono::Duration = chrono::Duration::seconds(60);

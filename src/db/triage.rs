@@ -113,13 +113,13 @@ fn filtered<'a>(consultation_id: &'a str, f: &'a InboxFilter) -> Boxed<'a> {
         .filter(opinions::consultation_id.eq(consultation_id))
         .into_boxed();
     if let Some(ids) = &f.clause_ids {
-        // A probe of the link table's primary key per opinion, in the list's order: the page
-        // is found after a few hundred opinions instead of sorting every match.
-        q = q.filter(diesel::dsl::exists(
-            opinion_clauses::table
-                .filter(opinion_clauses::opinion_id.eq(opinions::id))
-                .filter(opinion_clauses::clause_id.eq_any(ids.clone())),
-        ));
+        q = q.filter(
+            opinions::id.eq_any(
+                opinion_clauses::table
+                    .filter(opinion_clauses::clause_id.eq_any(ids.clone()))
+                    .select(opinion_clauses::opinion_id),
+            ),
+        );
     }
     if f.unlinked {
         q = q.filter(diesel::dsl::not(diesel::dsl::exists(
