@@ -97,6 +97,14 @@ const SOURCES: &[(Locale, &str)] = &[
         include_str!("../frontend/locales/mail.zh-CN.toml"),
     ),
     (Locale::En, include_str!("../frontend/locales/mail.en.toml")),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/triage.zh-CN.toml"),
+    ),
+    (
+        Locale::En,
+        include_str!("../frontend/locales/triage.en.toml"),
+    ),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.

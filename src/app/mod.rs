@@ -12,6 +12,7 @@ pub mod report;
 pub mod schedule;
 pub mod sessions;
 pub mod solicitations;
+pub mod triage;
 pub mod units;
 pub mod users;
 

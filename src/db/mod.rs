@@ -9,6 +9,7 @@ pub mod schema;
 pub mod solicitations;
 pub mod submissions;
 pub mod tokens;
+pub mod triage;
 pub mod units;
 pub mod users;
 

@@ -348,6 +348,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    opinion_signatures (opinion_id) {
+        opinion_id -> Text,
+        consultation_id -> Text,
+        signature -> Text,
+        detached -> Bool,
+        computed_at -> Timestamp,
+    }
+}
+diesel::table! {
+    opinion_bands (consultation_id, band_key, opinion_id) {
+        consultation_id -> Text,
+        band_key -> BigInt,
+        opinion_id -> Text,
+    }
+}
+diesel::joinable!(opinion_signatures -> opinions (opinion_id));
+diesel::joinable!(opinion_bands -> opinions (opinion_id));
 diesel::joinable!(draft_imports -> consultations (consultation_id));
 diesel::joinable!(unit_aliases -> units (unit_id));
 diesel::joinable!(unit_emails -> units (unit_id));
@@ -442,4 +460,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     publications,
     audit_events,
     outbox_messages,
+    opinion_signatures,
+    opinion_bands,
 );

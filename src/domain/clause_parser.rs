@@ -804,7 +804,7 @@ fn is_cjk_digit(c: char) -> bool {
 }
 
 /// Value of a Chinese numeral such as `二十三` or `一百零五`.
-fn cjk_number(s: &str) -> Option<u32> {
+pub(crate) fn cjk_number(s: &str) -> Option<u32> {
     let mut total = 0u32;
     let mut pending: Option<u32> = None;
     for c in s.chars() {

@@ -28,6 +28,16 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../frontend/static/app.js"),
     },
     Asset {
+        name: "triage.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../frontend/static/triage.css"),
+    },
+    Asset {
+        name: "triage.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../frontend/static/triage.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../../frontend/static/favicon.svg"),

@@ -30,6 +30,8 @@ pub enum Access {
     /// Those who write a solicited unit's reply: its department users (their own unit only)
     /// and the office (recording a paper letter).
     Solicited,
+    /// Who proposes decisions: staff, admin, and department users (on their unit's opinions).
+    Deciders,
 }
 
 impl Access {
@@ -44,6 +46,7 @@ impl Access {
             Access::Admin => role == Admin,
             Access::Department => role == Department,
             Access::Solicited => matches!(role, Department | Staff | Admin),
+            Access::Deciders => matches!(role, Staff | Admin | Department),
         }
     }
 }
@@ -159,6 +162,19 @@ route_table! {
 
     GET "/admin/outbox" => admin::outbox::index, Admin;
     POST "/admin/outbox/{outbox_id}/resend" => admin::outbox::resend, Admin;
+    GET "/staff/consultations/{id}/opinions" => staff::triage::inbox, SignedIn;
+    POST "/staff/consultations/{id}/opinions/bulk/assign" => staff::triage::bulk_assign, Office;
+    POST "/staff/consultations/{id}/opinions/bulk/decide" => staff::triage::bulk_decide, Deciders;
+    POST "/staff/consultations/{id}/opinions/bulk/approve" => staff::triage::bulk_approve, Approver;
+    GET "/staff/opinions/{opinion_id}" => staff::triage::show, SignedIn;
+    POST "/staff/opinions/{opinion_id}/summary" => staff::triage::summary, Office;
+    POST "/staff/opinions/{opinion_id}/clauses" => staff::triage::clauses, Office;
+    POST "/staff/opinions/{opinion_id}/split" => staff::triage::split, Office;
+    POST "/staff/opinions/{opinion_id}/assign" => staff::triage::assign, Office;
+    POST "/staff/opinions/{opinion_id}/decision" => staff::triage::decide, Deciders;
+    POST "/staff/opinions/{opinion_id}/approve" => staff::triage::approve, Approver;
+    POST "/staff/opinions/{opinion_id}/return" => staff::triage::send_back, Approver;
+    POST "/staff/opinions/{opinion_id}/detach" => staff::triage::detach, Office;
 
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
@@ -198,4 +214,19 @@ route_table! {
     POST "/api/v1/consultations/{id}/publications" => api::report::publish, Internal;
     GET "/api/v1/outbox" => api::outbox::list, Admin;
     POST "/api/v1/outbox/{outbox_id}/resend" => api::outbox::resend, Admin;
+    GET "/api/v1/consultations/{id}/opinions" => api::opinions::list, SignedIn;
+    POST "/api/v1/consultations/{id}/opinions/bulk/assign" => api::opinions::bulk_assign, Office;
+    POST "/api/v1/consultations/{id}/opinions/bulk/decide" => api::opinions::bulk_decide, Deciders;
+    POST "/api/v1/consultations/{id}/opinions/bulk/approve" => api::opinions::bulk_approve, Approver;
+    GET "/api/v1/opinions/{opinion_id}" => api::opinions::show, SignedIn;
+    POST "/api/v1/opinions/{opinion_id}/summary" => api::opinions::summary, Office;
+    POST "/api/v1/opinions/{opinion_id}/clauses" => api::opinions::clauses, Office;
+    POST "/api/v1/opinions/{opinion_id}/split" => api::opinions::split, Office;
+    POST "/api/v1/opinions/{opinion_id}/assign" => api::opinions::assign, Office;
+    POST "/api/v1/opinions/{opinion_id}/decision" => api::opinions::decide, Deciders;
+    POST "/api/v1/opinions/{opinion_id}/approve" => api::opinions::approve, Approver;
+    POST "/api/v1/opinions/{opinion_id}/return" => api::opinions::send_back, Approver;
+    POST "/api/v1/opinions/{opinion_id}/detach" => api::opinions::detach, Office;
+    GET "/api/v1/rationale-phrases" => api::opinions::phrases, SignedIn;
+    POST "/api/v1/rationale-phrases" => api::opinions::add_phrase, Deciders;
 }

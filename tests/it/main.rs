@@ -14,5 +14,6 @@ mod permissions;
 mod report;
 mod solicitations;
 mod support;
+mod triage;
 mod units;
 mod web_basics;

@@ -344,6 +344,16 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
             .first(&mut *app.conn())
             .expect("the submission's receipt is in the outbox")
     };
+    let opinion_id: String = {
+        use yijian::db::schema::{opinions, submissions};
+        let mut conn = app.conn();
+        opinions::table
+            .inner_join(submissions::table)
+            .filter(submissions::tracking_code.eq(&code))
+            .select(opinions::id)
+            .first(&mut *conn)
+            .unwrap()
+    };
     let b = app.browser();
     let r = b.login("staff@example.org", PASSWORD).await;
     assert_eq!(r.status, 303);
@@ -424,6 +434,7 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
             ("code", code),
             ("import_id", import_id),
             ("outbox_id", outbox_id),
+            ("opinion_id", opinion_id),
             ("name", "app.css".into()),
         ],
     }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod consultations;
 pub mod drafts;
+pub mod opinions;
 pub mod outbox;
 pub mod report;
 pub mod solicitations;

@@ -4,6 +4,7 @@ pub mod consultations;
 pub mod imports;
 pub mod report;
 pub mod solicitations;
+pub mod triage;
 
 /// Field errors of a form, localized, for the template.
 pub fn field_errors(
