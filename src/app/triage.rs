@@ -1021,7 +1021,9 @@ fn decide_one(
     rationale: Option<&str>,
     actor: &Actor,
 ) -> Result<()> {
-    if matches!(o.state.as_str(), "approved" | "published") {
+    // The office may reopen an approved or published decision (a correction): it goes back
+    // to proposed, needs approving again, and reaches the public only in a new edition.
+    if matches!(o.state.as_str(), "approved" | "published") && actor.require(OFFICE).is_err() {
         return Err(Error::field("status", "triage.error.already_approved"));
     }
     let at = db::now();

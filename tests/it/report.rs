@@ -1128,15 +1128,25 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
                 .contains("已在方案送审稿中注明论证专家及论证意见。")
         );
 
-        // A later edit changes the live report only.
-        let mut conn = app.conn();
-        without_api::change_rationale(
-            &mut conn,
-            &s.public_opinions[1],
-            Some("已增设创新生态专节，详见送审稿第四部分。"),
-        );
-        without_api::approve_all(&mut conn, &s.id);
-        drop(conn);
+        // A later correction, through the triage API: staff reopen the published decision
+        // and the approver approves it again. It changes the live report only.
+        let op = &s.public_opinions[1];
+        let r = app
+            .post_json(
+                &format!("/api/v1/opinions/{op}/decision"),
+                Some(&s.staff),
+                json!({"status": status_code(PUBLIC_ROWS[1].2), "rationale": "已增设创新生态专节，详见送审稿第四部分。"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let r = app
+            .post_json(
+                &format!("/api/v1/opinions/{op}/approve"),
+                Some(&s.approver),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
         assert_eq!(
             get_report(&app, &s, "edition=public", None).await.json(),
             edition1
