@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod consultations;
 pub mod drafts;
+pub mod notices;
 pub mod outbox;
 pub mod report;
 pub mod schema;

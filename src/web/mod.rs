@@ -191,10 +191,11 @@ fn start_clock(db: Database, config: &Config) {
                         crate::app::schedule::run(&mut conn, crate::db::now(), reminder_days, &mail)
                     });
                 match pass {
-                    Ok(p) if p.closed + p.reminded > 0 => {
+                    Ok(p) if p.closed + p.reminded + p.notified > 0 => {
                         tracing::info!(
                             closed = p.closed,
                             reminded = p.reminded,
+                            notified = p.notified,
                             "scheduled work done"
                         );
                     }

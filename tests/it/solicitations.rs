@@ -653,3 +653,82 @@ async fn the_clock_closes_ended_consultations_once() {
         assert_eq!(by, "system");
     }
 }
+
+#[actix_web::test]
+async fn the_clock_tells_handlers_what_was_assigned_once() {
+    for app in TestApp::all().await {
+        let staff = app.user_with_token("staff@example.org", Role::Staff, None);
+        let mail = yijian::app::solicitations::MailContext {
+            base_url: "https://yijian.example.org".into(),
+            timezone: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
+        };
+        let run = || {
+            yijian::app::schedule::run(&mut app.conn(), chrono::Utc::now().naive_utc(), 3, &mail)
+                .unwrap()
+        };
+        assert_eq!(run().notified, 0, "the first pass only sets the mark");
+        let r = app
+            .post_json(
+                "/api/v1/units",
+                Some(&staff),
+                json!({"name": "市经信局", "kind": "department"}),
+            )
+            .await;
+        let unit = r.json()["id"].as_str().unwrap().to_string();
+        app.user_with_token("jx@example.org", Role::Department, Some("市经信局"));
+        let c = app.consultation(&staff, 40).await;
+        let id = c["id"].as_str().unwrap();
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/open"),
+                Some(&staff),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        for body in ["建议一", "建议二"] {
+            let r = app
+                .post_json(
+                    &format!("/api/v1/consultations/{id}/submissions"),
+                    None,
+                    json!({"body": body}),
+                )
+                .await;
+            assert_eq!(r.status, 201);
+        }
+        let ops: Vec<String> = {
+            use yijian::db::schema::opinions;
+            opinions::table
+                .filter(opinions::consultation_id.eq(id))
+                .select(opinions::id)
+                .load(&mut *app.conn())
+                .unwrap()
+        };
+        for op in &ops {
+            let r = app
+                .post_json(
+                    &format!("/api/v1/opinions/{op}/assign"),
+                    Some(&staff),
+                    json!({"unit_id": unit}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+        assert_eq!(run().notified, 1, "one email for both opinions");
+        assert_eq!(run().notified, 0, "once");
+        use yijian::db::schema::outbox_messages;
+        let (to, body): (String, String) = outbox_messages::table
+            .filter(outbox_messages::kind.eq("assignment"))
+            .select((outbox_messages::to_address, outbox_messages::body_text))
+            .first(&mut *app.conn())
+            .unwrap();
+        assert_eq!(to, "jx@example.org");
+        assert!(body.contains("2"), "{body}");
+        assert!(
+            body.contains(&format!(
+                "https://yijian.example.org/staff/consultations/{id}/opinions"
+            )),
+            "{body}"
+        );
+    }
+}
