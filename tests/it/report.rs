@@ -166,12 +166,11 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
-/// Rows for which no HTTP route exists yet, written through `yijian::db` (its functions where
-/// it has them, its schema otherwise). Each is replaced by its HTTP route when that lands:
-/// splitting a submission into opinions and deciding/approving them (the triage workbench,
-/// `POST /api/v1/opinions/{id}/decision|approve`) and extra decision statuses (the settings of
-/// an administrator). Department replies and 无修改意见 already go through
-/// `POST /api/v1/consultations/{id}/solicitations/{unit_id}/reply`.
+/// Rows written straight through `yijian::db` for the tests that set up many states quickly
+/// (clusters, quick decisions on small fixtures) and for what has no route: an extra decision
+/// status (the settings of an administrator). The seed 002 acceptance enters its data through
+/// the HTTP API: consultation, draft, units, submission, the split into five opinions,
+/// solicitation replies, decisions and approvals.
 pub mod without_api {
     use diesel::prelude::*;
     use yijian::db::schema::{decision_statuses, decisions, opinions};
@@ -463,8 +462,32 @@ async fn enter_seed_002(app: &TestApp) -> Seed {
             .first(&mut *conn)
             .unwrap()
     };
-    // Triage splits it into its five opinions.
-    let public_opinions = without_api::split_submission(&mut conn, &submission_id, &texts);
+    // Triage splits it into its five opinions, through its API.
+    let whole: String = {
+        use yijian::db::schema::opinions;
+        opinions::table
+            .filter(opinions::submission_id.eq(&submission_id))
+            .select(opinions::id)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    drop(conn);
+    let r = app
+        .post_json(
+            &format!("/api/v1/opinions/{whole}/split"),
+            Some(&staff),
+            json!({"passages": texts}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let public_opinions: Vec<String> = r.json()["opinion_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(public_opinions.len(), 5);
+    let mut conn = app.conn();
 
     // Every unit of the seed is asked for its views, through the solicitation API.
     let solicited: Vec<String> = seed_units()
@@ -551,16 +574,41 @@ async fn enter_seed_002(app: &TestApp) -> Seed {
 }
 
 /// Every decision of seed 002, proposed; approved with `approve`.
-fn decide_seed(app: &TestApp, s: &Seed, approve: bool) {
-    let mut conn = app.conn();
-    for (op, row) in s.public_opinions.iter().zip(PUBLIC_ROWS.iter()) {
-        without_api::decide(&mut conn, op, status_code(row.2), row.3);
-    }
-    for (op, row) in s.department_opinions.iter().zip(DEPARTMENT_ROWS.iter()) {
-        without_api::decide(&mut conn, op, status_code(row.3), row.4);
+async fn decide_seed(app: &TestApp, s: &Seed, approve: bool) {
+    // Through the triage API: staff propose each decision, the approver approves them all.
+    let rows = s
+        .public_opinions
+        .iter()
+        .zip(PUBLIC_ROWS.iter().map(|r| (r.2, r.3)))
+        .chain(
+            s.department_opinions
+                .iter()
+                .zip(DEPARTMENT_ROWS.iter().map(|r| (r.3, r.4))),
+        );
+    for (op, (label, rationale)) in rows {
+        let r = app
+            .post_json(
+                &format!("/api/v1/opinions/{op}/decision"),
+                Some(&s.staff),
+                json!({"status": status_code(label), "rationale": rationale}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
     }
     if approve {
-        without_api::approve_all(&mut conn, &s.id);
+        let ids: Vec<&String> = s
+            .public_opinions
+            .iter()
+            .chain(s.department_opinions.iter())
+            .collect();
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{}/opinions/bulk/approve", s.id),
+                Some(&s.approver),
+                json!({"opinion_ids": ids}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
     }
 }
 
@@ -690,7 +738,7 @@ fn assert_seed_json(model: &Value, wang: &str) {
 async fn seed_002_json_and_html_reproduce_the_seed() {
     for app in TestApp::all().await {
         let s = enter_seed_002(&app).await;
-        decide_seed(&app, &s, true);
+        decide_seed(&app, &s, true).await;
 
         // The live internal edition, JSON.
         let r = get_report(&app, &s, "format=json&edition=internal", Some(&s.staff)).await;
@@ -1080,7 +1128,7 @@ fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
 async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
     for app in TestApp::all().await {
         let s = enter_seed_002(&app).await;
-        decide_seed(&app, &s, true);
+        decide_seed(&app, &s, true).await;
         let track = |code: String| {
             let app = &app;
             async move { app.get(&format!("/api/v1/track/{code}")).await.json() }
@@ -1573,7 +1621,7 @@ fn expected_table(model: &Value) -> Vec<Vec<String>> {
 async fn docx_reads_back_with_the_same_table_and_converts_to_pdf() {
     for (n, app) in TestApp::all().await.into_iter().enumerate() {
         let s = enter_seed_002(&app).await;
-        decide_seed(&app, &s, true);
+        decide_seed(&app, &s, true).await;
         let model = get_report(&app, &s, "format=json", Some(&s.staff))
             .await
             .json();
@@ -1653,7 +1701,7 @@ fn convert_to_pdf(docx: &[u8]) {
 async fn formats_content_types_and_who_may_read_which_edition() {
     for app in TestApp::all().await {
         let s = enter_seed_002(&app).await;
-        decide_seed(&app, &s, true);
+        decide_seed(&app, &s, true).await;
         let dept = app.user_with_token("dept@example.org", Role::Department, Some("市科技局"));
         for (format, content_type, disposition) in [
             ("json", "application/json", "inline"),
@@ -1754,7 +1802,7 @@ async fn formats_content_types_and_who_may_read_which_edition() {
 async fn the_command_line_writes_every_format() {
     for app in TestApp::all().await {
         let s = enter_seed_002(&app).await;
-        decide_seed(&app, &s, true);
+        decide_seed(&app, &s, true).await;
         assert_eq!(publish(&app, &s, &s.staff).await.status, 201);
         let dir = tempfile::tempdir().unwrap();
         let run = |args: &[&str]| {
