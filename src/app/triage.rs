@@ -991,6 +991,9 @@ pub struct DecideInput {
     pub whole_cluster: bool,
     /// Keep the rationale in the library of phrases.
     pub save_phrase: bool,
+    /// Reopen an approved or published decision (staff and admins; a correction for a new
+    /// edition of the report).
+    pub reopen: bool,
 }
 
 fn checked_decision(
@@ -1019,11 +1022,15 @@ fn decide_one(
     o: &Opinion,
     status: &DecisionStatus,
     rationale: Option<&str>,
+    reopen: bool,
     actor: &Actor,
 ) -> Result<()> {
-    // The office may reopen an approved or published decision (a correction): it goes back
-    // to proposed, needs approving again, and reaches the public only in a new edition.
-    if matches!(o.state.as_str(), "approved" | "published") && actor.require(OFFICE).is_err() {
+    // An approved or published decision stays, unless the office reopens it on purpose (a
+    // correction): it then goes back to proposed, needs approving again, and reaches the public
+    // only in a new edition.
+    if matches!(o.state.as_str(), "approved" | "published")
+        && !(reopen && actor.require(OFFICE).is_ok())
+    {
         return Err(Error::field("status", "triage.error.already_approved"));
     }
     let at = db::now();
@@ -1068,7 +1075,7 @@ pub fn decide(
     conn.transaction(|conn| {
         let o = visible(conn, opinion_id, actor)?;
         let (status, rationale) = checked_decision(conn, input)?;
-        decide_one(conn, &o, &status, rationale.as_deref(), actor)?;
+        decide_one(conn, &o, &status, rationale.as_deref(), input.reopen, actor)?;
         let mut n = 1;
         if input.whole_cluster {
             if let Some(cl) = &o.cluster_id {
@@ -1083,7 +1090,7 @@ pub fn decide(
                     {
                         continue;
                     }
-                    decide_one(conn, &m, &status, rationale.as_deref(), actor)?;
+                    decide_one(conn, &m, &status, rationale.as_deref(), false, actor)?;
                     n += 1;
                 }
             }
@@ -1233,7 +1240,7 @@ pub fn bulk(
                 BulkAction::Assign(a) => assign_one(conn, &o, a, actor, &tree)?,
                 BulkAction::Decide(_) => {
                     if let Some((s, r)) = &decision {
-                        decide_one(conn, &o, s, r.as_deref(), actor)?;
+                        decide_one(conn, &o, s, r.as_deref(), false, actor)?;
                     }
                 }
                 BulkAction::Approve => approve_one(conn, &o, actor)?,

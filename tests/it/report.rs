@@ -1183,7 +1183,7 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
             .post_json(
                 &format!("/api/v1/opinions/{op}/decision"),
                 Some(&s.staff),
-                json!({"status": status_code(PUBLIC_ROWS[1].2), "rationale": "已增设创新生态专节，详见送审稿第四部分。"}),
+                json!({"status": status_code(PUBLIC_ROWS[1].2), "rationale": "已增设创新生态专节，详见送审稿第四部分。", "reopen": true}),
             )
             .await;
         assert_eq!(r.status, 200, "{}", r.text());
@@ -1851,7 +1851,12 @@ async fn the_command_line_writes_every_format() {
             "--out",
             "-",
         ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{:?}: {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(
             v["sections"][0]["rows"][0]["submitter"],

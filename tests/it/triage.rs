@@ -629,6 +629,19 @@ async fn an_approver_approves_or_sends_back_with_a_note() {
         )
         .await;
         assert_eq!(r.status, 422, "an approved decision stays");
+        // Unless the office reopens it on purpose (a correction); then it needs approving
+        // again.
+        let mut reopen = decide("not_adopted", "与现行政策不符。");
+        reopen["reopen"] = serde_json::json!(true);
+        let r = post(
+            &app,
+            &format!("/api/v1/opinions/{id}/decision"),
+            &ctx.staff,
+            reopen,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["opinion"]["state"], "proposed");
         // The history shows every step, oldest first.
         let actions: Vec<String> = d["history"]
             .as_array()
@@ -653,7 +666,11 @@ async fn an_approver_approves_or_sends_back_with_a_note() {
             .select(decision_history::action)
             .load(&mut *conn)
             .unwrap();
-        assert_eq!(steps, ["propose", "return", "propose", "approve"]);
+        // The last, the reopening.
+        assert_eq!(
+            steps,
+            ["propose", "return", "propose", "approve", "propose"]
+        );
     }
 }
 

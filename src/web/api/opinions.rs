@@ -57,6 +57,7 @@ async fn bulk(
             rationale: b.rationale,
             whole_cluster: false,
             save_phrase: b.save_phrase,
+            reopen: false,
         }),
         _ => BulkAction::Approve,
     };

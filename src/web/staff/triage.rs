@@ -526,6 +526,7 @@ fn decide_input(f: &Pairs) -> DecideInput {
         rationale: f.opt("rationale").or_else(|| f.opt("phrase")),
         whole_cluster: f.checked("whole_cluster"),
         save_phrase: f.checked("save_phrase"),
+        reopen: f.checked("reopen"),
     }
 }
 
