@@ -429,31 +429,18 @@ pub async fn edit(
     id: web::Path<uuid::Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    csrf::verify(&session, &field("csrf_token"))?;
+    let f = crate::web::page::Pairs::parse(&body);
+    csrf::verify(&session, &f.text("csrf_token"))?;
     let form = app::consultations::EditConsultation {
-        title: field("title"),
-        draft_title: field("draft_title"),
-        description: field("description"),
-        contact: field("contact"),
-        opens_at: field("opens_at"),
-        closes_at: field("closes_at"),
-        short_window_reason: Some(field("short_window_reason")),
-        require_name: fields.iter().any(|(k, _)| k == "require_name"),
-        channels: fields
-            .iter()
-            .filter(|(k, _)| k == "channel")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        title: f.text("title"),
+        draft_title: f.text("draft_title"),
+        description: f.text("description"),
+        contact: f.text("contact"),
+        opens_at: f.text("opens_at"),
+        closes_at: f.text("closes_at"),
+        short_window_reason: Some(f.text("short_window_reason")),
+        require_name: f.checked("require_name"),
+        channels: f.all("channel"),
     };
     let id = id.into_inner().to_string();
     let (actor, cid, input, tz) = (

@@ -187,27 +187,15 @@ pub async fn invite(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    csrf::verify(&session, field("csrf_token").unwrap_or(""))?;
-    let deadline_text = field("deadline").unwrap_or("").to_string();
+    let f = crate::web::page::Pairs::parse(&body);
+    csrf::verify(&session, &f.text("csrf_token"))?;
+    let deadline_text = f.text("deadline");
     let input = Invite {
-        unit_ids: fields
-            .iter()
-            .filter(|(k, _)| k == "unit_id")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        all_departments: field("all_departments").is_some(),
-        all_districts: field("all_districts").is_some(),
+        unit_ids: f.all("unit_id"),
+        all_departments: f.checked("all_departments"),
+        all_districts: f.checked("all_districts"),
         deadline: deadline_end_of_day(&deadline_text, state.config.timezone),
-        note: field("note").map(str::to_string),
+        note: f.opt("note"),
     };
     let mail = mail_context(&state);
     let (actor, cid) = (user.actor(), id.clone());

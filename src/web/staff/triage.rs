@@ -18,46 +18,9 @@ use crate::i18n::{Locale, Tr};
 use crate::web::auth::AuthUser;
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
+use crate::web::page::Pairs;
 use crate::web::page::{self, Nav};
 use crate::web::{AppState, csrf};
-
-/// A submitted form as name/value pairs: checkboxes repeat a name.
-pub struct Pairs(Vec<(String, String)>);
-
-impl Pairs {
-    pub fn parse(body: &[u8]) -> Self {
-        Self(
-            url::form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-    pub fn text(&self, name: &str) -> String {
-        self.get(name).unwrap_or("").to_string()
-    }
-    pub fn opt(&self, name: &str) -> Option<String> {
-        self.get(name)
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    }
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-    pub fn checked(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-}
 
 fn status_label(t: &Tr, statuses: &[crate::db::triage::DecisionStatus], code: &str) -> String {
     statuses
