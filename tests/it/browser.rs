@@ -6,6 +6,7 @@
 //! CI installs chromium, chromium-driver and axe-core (`.ci/run`); where they are missing outside
 //! CI the test says so and passes, in CI it fails.
 
+use crate::support::{BIN, free_port};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -13,7 +14,6 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_yijian");
 const SEED_001: &str = include_str!("../fixtures/seed_001.txt");
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -87,14 +87,6 @@ fn http(
         s.read_to_end(&mut body).unwrap();
     }
     (status, body)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 struct Killed(Child);
@@ -216,6 +208,21 @@ impl Driver {
         src
     }
 
+    /// Presses keys on whatever has the focus (WebDriver's key actions; `\u{E007}` is Enter).
+    fn keys(&self, keys: &str) {
+        let mut actions = Vec::new();
+        for k in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": k.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": k.to_string()}));
+        }
+        self.cmd(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+        self.cmd("DELETE", "/actions", json!({}));
+    }
+
     fn url(&self) -> String {
         self.cmd("GET", "/url", json!(null))
             .as_str()
@@ -272,6 +279,84 @@ impl Drop for Driver {
     }
 }
 
+/// The browser test tools, or `None` (and a note) where they are missing outside CI; in CI a
+/// missing tool fails the test. Returns axe-core's source.
+fn browser_tools() -> Option<String> {
+    let have_browser = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("/usr/bin/chromedriver").exists();
+    let axe = axe_source();
+    if !have_browser || axe.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install chromium, chromium-driver and axe-core"
+        );
+        eprintln!(
+            "skipped: needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core (see .ci/run)"
+        );
+        return None;
+    }
+    axe
+}
+
+/// The real `yijian serve` on a fresh SQLite database in a directory of its own.
+struct Site {
+    dir: tempfile::TempDir,
+    port: u16,
+    _process: Killed,
+}
+
+impl Site {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let process = Killed(
+            Command::new(BIN)
+                .current_dir(dir.path())
+                .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
+                .env_remove("YIJIAN_DATABASE_URL")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        wait_for(port, "/healthz");
+        Self {
+            dir,
+            port,
+            _process: process,
+        }
+    }
+
+    /// Runs a `yijian` command against the site's database; returns what it printed.
+    fn run(&self, args: &[&str], stdin: &str) -> String {
+        let mut c = Command::new(BIN)
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("YIJIAN_DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
+    }
+}
+
+/// chromedriver on a free port.
+fn chromedriver() -> (Killed, u16) {
+    let port = free_port();
+    let driver = Killed(
+        Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(port, "/status");
+    (driver, port)
+}
+
 fn axe_source() -> Option<String> {
     let candidates = [
         std::env::var("YIJIAN_AXE_JS").unwrap_or_default(),
@@ -289,45 +374,12 @@ fn axe_source() -> Option<String> {
 
 #[test]
 fn a_person_comments_in_a_real_browser() {
-    let have_browser = std::path::Path::new("/usr/bin/chromium").exists()
-        && std::path::Path::new("/usr/bin/chromedriver").exists();
-    let axe = axe_source();
-    if !have_browser || axe.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must install chromium, chromium-driver and axe-core"
-        );
-        eprintln!(
-            "skipped: needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core (see .ci/run)"
-        );
+    let Some(axe) = browser_tools() else {
         return;
-    }
-    let axe = axe.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let server = Killed(
-        Command::new(BIN)
-            .current_dir(dir.path())
-            .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
-            .env_remove("YIJIAN_DATABASE_URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(port, "/healthz");
-    let run = |args: &[&str], stdin: &str| {
-        let mut c = Command::new(BIN)
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("YIJIAN_DATABASE_URL")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
     };
+    let server = Site::start();
+    let port = server.port;
+    let run = |args: &[&str], stdin: &str| server.run(args, stdin);
     run(
         &[
             "user",
@@ -379,16 +431,7 @@ fn a_person_comments_in_a_real_browser() {
     );
     assert_eq!(s, 200);
 
-    let dport = free_port();
-    let _driver = Killed(
-        Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={dport}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(dport, "/status");
+    let (_driver, dport) = chromedriver();
     let base = format!("http://127.0.0.1:{port}");
 
     for javascript in [true, false] {
@@ -467,45 +510,12 @@ fn a_person_comments_in_a_real_browser() {
 #[test]
 fn the_report_pages_in_a_real_browser() {
     use crate::report::without_api;
-    let have_browser = std::path::Path::new("/usr/bin/chromium").exists()
-        && std::path::Path::new("/usr/bin/chromedriver").exists();
-    let axe = axe_source();
-    if !have_browser || axe.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must install chromium, chromium-driver and axe-core"
-        );
-        eprintln!(
-            "skipped: needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core (see .ci/run)"
-        );
+    let Some(axe) = browser_tools() else {
         return;
-    }
-    let axe = axe.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let server = Killed(
-        Command::new(BIN)
-            .current_dir(dir.path())
-            .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
-            .env_remove("YIJIAN_DATABASE_URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(port, "/healthz");
-    let run = |args: &[&str], stdin: &str| {
-        let mut c = Command::new(BIN)
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("YIJIAN_DATABASE_URL")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
     };
+    let server = Site::start();
+    let (dir, port) = (&server.dir, server.port);
+    let run = |args: &[&str], stdin: &str| server.run(args, stdin);
     run(
         &[
             "user",
@@ -590,16 +600,7 @@ fn the_report_pages_in_a_real_browser() {
     without_api::decide(&mut conn, &first, "adopted", None);
     without_api::approve_all(&mut conn, &id);
 
-    let dport = free_port();
-    let _driver = Killed(
-        Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={dport}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(dport, "/status");
+    let (_driver, dport) = chromedriver();
     let base = format!("http://127.0.0.1:{port}");
     for javascript in [true, false] {
         let profile = tempfile::tempdir().unwrap();
@@ -661,45 +662,12 @@ fn the_report_pages_in_a_real_browser() {
 /// 375 px.
 #[test]
 fn the_department_portal_in_a_real_browser() {
-    let have_browser = std::path::Path::new("/usr/bin/chromium").exists()
-        && std::path::Path::new("/usr/bin/chromedriver").exists();
-    let axe = axe_source();
-    if !have_browser || axe.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must install chromium, chromium-driver and axe-core"
-        );
-        eprintln!(
-            "skipped: needs /usr/bin/chromium, /usr/bin/chromedriver and axe-core (see .ci/run)"
-        );
+    let Some(axe) = browser_tools() else {
         return;
-    }
-    let axe = axe.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let server = Killed(
-        Command::new(BIN)
-            .current_dir(dir.path())
-            .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
-            .env_remove("YIJIAN_DATABASE_URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(port, "/healthz");
-    let run = |args: &[&str], stdin: &str| {
-        let mut c = Command::new(BIN)
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("YIJIAN_DATABASE_URL")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
     };
+    let server = Site::start();
+    let port = server.port;
+    let run = |args: &[&str], stdin: &str| server.run(args, stdin);
     run(
         &[
             "user",
@@ -783,16 +751,7 @@ fn the_department_portal_in_a_real_browser() {
         200
     );
 
-    let dport = free_port();
-    let _driver = Killed(
-        Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={dport}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(dport, "/status");
+    let (_driver, dport) = chromedriver();
     let base = format!("http://127.0.0.1:{port}");
     for javascript in [true, false] {
         let profile = tempfile::tempdir().unwrap();
@@ -856,5 +815,216 @@ fn the_department_portal_in_a_real_browser() {
             }
         }
     }
+    drop(server);
+}
+
+/// The triage workbench by keyboard in a real browser: staff move through the inbox with j/k,
+/// select with x, open with Enter, step to the next opinion with j, jump to the assignment and
+/// decision fields with a and d, and decide; the approver approves with A. axe-core finds no
+/// violation on the inbox and opinion pages, which fit 375 px.
+#[test]
+fn the_triage_keyboard_in_a_real_browser() {
+    let Some(axe) = browser_tools() else {
+        return;
+    };
+    let server = Site::start();
+    let port = server.port;
+    for (email, role) in [
+        ("staff@example.org", "staff"),
+        ("approver@example.org", "approver"),
+    ] {
+        server.run(
+            &[
+                "user",
+                "create",
+                "--email",
+                email,
+                "--name",
+                role,
+                "--role",
+                role,
+                "--password-stdin",
+            ],
+            "a long password 1\n",
+        );
+    }
+    let token = server
+        .run(&["token", "create", "--email", "staff@example.org"], "")
+        .trim()
+        .to_string();
+    let auth = format!("Bearer {token}");
+    let call = |method: &str, path: &str, content_type: &str, body: &[u8]| {
+        let (s, out) = http(
+            port,
+            method,
+            path,
+            &[("Authorization", &auth), ("Content-Type", content_type)],
+            body,
+        );
+        (
+            s,
+            serde_json::from_slice::<Value>(&out).unwrap_or(Value::Null),
+        )
+    };
+    let json_post = |path: &str, body: Value| {
+        call(
+            "POST",
+            path,
+            "application/json",
+            body.to_string().as_bytes(),
+        )
+    };
+    let (s, c) = json_post(
+        "/api/v1/consultations",
+        json!({"title": "先导区实施方案征求意见", "draft_title": "实施方案(征求意见稿)", "opens_at": "2020-01-01", "closes_at": "2099-01-01", "slug": "ai-keys"}),
+    );
+    assert_eq!(s, 201);
+    let id = c["id"].as_str().unwrap().to_string();
+    let (s, _) = call(
+        "POST",
+        &format!("/api/v1/consultations/{id}/drafts"),
+        "text/plain; charset=utf-8",
+        SEED_001.as_bytes(),
+    );
+    assert_eq!(s, 201);
+    assert_eq!(
+        json_post(&format!("/api/v1/consultations/{id}/open"), json!({})).0,
+        200
+    );
+    for body in [
+        "建议明确先导区建设的阶段目标。",
+        "建议增加对中小企业的算力补贴。",
+        "建议加强人工智能伦理审查。",
+    ] {
+        let (s, _) = json_post(
+            &format!("/api/v1/consultations/{id}/submissions"),
+            json!({"body": body}),
+        );
+        assert_eq!(s, 201);
+    }
+    let inbox = call(
+        "GET",
+        &format!("/api/v1/consultations/{id}/opinions"),
+        "application/json",
+        b"",
+    )
+    .1;
+    // Newest first, as the inbox lists them.
+    let ids: Vec<String> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 3);
+
+    let (_driver, dport) = chromedriver();
+    let base = format!("http://127.0.0.1:{port}");
+    let sign_in = |email: &str| {
+        let profile = tempfile::tempdir().unwrap();
+        let d = Driver::new(dport, true, profile.path());
+        d.go(&format!("{base}/login"));
+        d.type_into("#email", email);
+        d.type_into("#password", "a long password 1");
+        d.click("form button[type=submit]");
+        d.wait_for_text("/logout");
+        (d, profile)
+    };
+    let (d, _profile) = sign_in("staff@example.org");
+    d.go(&format!("{base}/staff/consultations/{id}/opinions"));
+    d.wait_for_text("opinion-row");
+    assert!(d.fits_width(), "the inbox fits 375 px");
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "inbox");
+    let current = || {
+        d.script(
+            "var rows = Array.from(document.querySelectorAll('tr.opinion-row')); \
+             var i = rows.findIndex(r => r.classList.contains('current')); \
+             return [i, rows[i] ? rows[i].contains(document.activeElement) : false];",
+        )
+    };
+    d.keys("j");
+    assert_eq!(
+        current(),
+        json!([0, true]),
+        "j: the first row, its link focused"
+    );
+    d.keys("j");
+    assert_eq!(current(), json!([1, true]), "j: the second row");
+    d.keys("k");
+    assert_eq!(current(), json!([0, true]), "k: back to the first");
+    d.keys("x");
+    assert_eq!(
+        d.script(
+            "return document.querySelector('tr.opinion-row.current input[type=checkbox]').checked;"
+        ),
+        json!(true),
+        "x selects the row"
+    );
+    d.keys("d");
+    assert_eq!(
+        d.script("return document.activeElement.id;"),
+        json!("b-status"),
+        "d: the bulk decision"
+    );
+    d.script("document.activeElement.blur(); return true;");
+    d.keys("a");
+    assert_eq!(
+        d.script("return document.activeElement.id;"),
+        json!("b-unit"),
+        "a: the bulk assignment"
+    );
+    // Back to the rows, and Enter opens the current one.
+    d.script("document.activeElement.blur(); return true;");
+    d.keys("j");
+    d.keys("\u{E007}");
+    d.wait_for_text("decide-form");
+    assert!(d.url().ends_with(&ids[1]), "{}", d.url());
+    assert!(d.fits_width(), "the opinion page fits 375 px");
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "opinion page");
+    d.keys("j");
+    d.wait_for_text(&format!("/staff/opinions/{}/decision", ids[2]));
+    assert!(d.url().ends_with(&ids[2]), "j: the next (older) opinion");
+    d.keys("k");
+    d.wait_for_text(&format!("/staff/opinions/{}/decision", ids[1]));
+    assert!(d.url().ends_with(&ids[1]), "k: back");
+    d.keys("a");
+    assert_eq!(
+        d.script("return document.activeElement.id;"),
+        json!("a-unit")
+    );
+    d.script("document.activeElement.blur(); return true;");
+    d.keys("d");
+    assert_eq!(
+        d.script("return document.activeElement.id;"),
+        json!("status")
+    );
+    d.click("#status option[value=not_adopted]");
+    d.type_into("#rationale", "已在第三部分统筹考虑。");
+    d.click("#decide-form button[type=submit]");
+    d.wait_for_text("已在第三部分统筹考虑。");
+    drop(d);
+
+    let (d, _profile2) = sign_in("approver@example.org");
+    d.go(&format!("{base}/staff/opinions/{}", ids[1]));
+    d.wait_for_text("approve-h");
+    d.keys("A");
+    let opinion = || {
+        call(
+            "GET",
+            &format!("/api/v1/opinions/{}", ids[1]),
+            "application/json",
+            b"",
+        )
+        .1
+    };
+    for _ in 0..100 {
+        if opinion()["decision"]["state"] == "approved" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let o = opinion();
+    assert_eq!(o["decision"]["state"], "approved", "A approves: {o}");
+    assert_eq!(o["decision"]["status"], "not_adopted");
     drop(server);
 }

@@ -4,9 +4,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use crate::support::{TestDb, pg_url};
-
-const BIN: &str = env!("CARGO_BIN_EXE_yijian");
+use crate::support::{BIN, TestDb, free_port, pg_url};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -306,14 +304,6 @@ fn user_and_token_commands_on_every_backend() {
         );
         assert_clean_failure(&o, "no user with this email");
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn http_get(port: u16, path: &str) -> Option<String> {

@@ -20,10 +20,9 @@ use yijian::mail::compose;
 use yijian::mail::transport::Transport;
 use yijian::mail::{Options, Worker};
 
-use crate::support::{Browser, TestApp, TestDb};
+use crate::support::{BIN, Browser, TestApp, TestDb, free_port};
 
 const SINK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
-const BIN: &str = env!("CARGO_BIN_EXE_yijian");
 const FROM: &str = "意见征集 <noreply@yj.example.org>";
 
 fn aiosmtpd_available() -> bool {
@@ -48,14 +47,6 @@ fn have_aiosmtpd() -> bool {
     );
     eprintln!("skipped: needs Python's aiosmtpd (pip install aiosmtpd)");
     false
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A message as the SMTP server received it.

@@ -13,6 +13,18 @@ use yijian::web::{AppState, build_app};
 
 pub const PG_ENV: &str = "YIJIAN_TEST_POSTGRES_URL";
 
+/// The `yijian` binary, for tests that run the real process.
+pub const BIN: &str = env!("CARGO_BIN_EXE_yijian");
+
+/// A port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A fresh, empty database that disappears with this value.
 pub struct TestDb {
     pub url: String,
