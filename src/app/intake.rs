@@ -7,7 +7,9 @@
 //! submission is its own transaction on the pool and the server groups concurrent commits.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use diesel::Connection;
 use serde::Serialize;
@@ -270,6 +272,21 @@ fn process(conn: &mut DbConnection, req: Request, cache: &mut BatchCache) -> Res
     write_one(conn, n)
 }
 
+/// When this node last took in a comment, in milliseconds since the Unix epoch.
+static LAST_INTAKE_MS: AtomicU64 = AtomicU64::new(0);
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Whether this node took in a comment in the last quarter second: background work that
+/// competes for the database's write lock (duplicate detection) waits meanwhile.
+pub fn busy() -> bool {
+    now_ms().saturating_sub(LAST_INTAKE_MS.load(Ordering::Relaxed)) < 250
+}
+
 /// The intake path of one node.
 pub struct Intake {
     db: Database,
@@ -300,6 +317,7 @@ impl Intake {
 
     /// Checks and commits a comment; returns once it is durable.
     pub async fn submit(&self, request: Request) -> Result<Receipt> {
+        LAST_INTAKE_MS.store(now_ms(), Ordering::Relaxed);
         match &self.writer {
             Some(tx) => {
                 let (reply, rx) = oneshot::channel();
@@ -318,16 +336,6 @@ impl Intake {
             }
         }
     }
-}
-
-/// Begins the write part of the current SQLite transaction: a statement that writes nothing
-/// but takes the database's write lock, as `BEGIN IMMEDIATE` would.
-fn take_write_lock(conn: &mut DbConnection) -> Result<()> {
-    use diesel::RunQueryDsl;
-    diesel::sql_query("UPDATE settings SET value = value WHERE 0 = 1")
-        .execute(conn)
-        .map_err(|e| Error::Db(DbError::Query(e)))?;
-    Ok(())
 }
 
 fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
@@ -352,10 +360,8 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
         let size = requests.len();
         let mut cache = BatchCache::default();
         let committed = conn.transaction::<_, Error, _>(|c| {
-            // Take the write lock first (waiting for it under the busy timeout). A batch that
-            // read first and wrote later would fail at once with "database is locked" whenever
-            // another writer (the mail sender, the clock) committed in between.
-            take_write_lock(c)?;
+            // The write lock first: see `db::lock_for_writing`.
+            db::lock_for_writing(c)?;
             for r in requests {
                 results.push(process(c, r, &mut cache));
             }

@@ -40,9 +40,13 @@ const RATIONALE_MAX: usize = 2_000;
 /// How long the heat map's counts may be served from memory (changes made on this node clear
 /// them at once; recounting 100,000 opinions takes about a second).
 const COUNTS_TTL: Duration = Duration::from_secs(30);
-/// Opinions committed later than this after their creation time are not seen by the
-/// incremental duplicate detection.
-const SIGNATURE_SLACK: chrono::Duration = chrono::Duration::seconds(60);
+/// Most opinions the duplicates worker signs in one transaction: its transactions stay short,
+/// so comments arriving meanwhile wait for the write lock a few milliseconds at most.
+pub const SIGN_BATCH: i64 = 200;
+/// The inbox brings its consultation's clusters up to date itself when at most this many
+/// opinions wait; a larger backlog (a bulk import, the first run after an upgrade) is left to
+/// the worker, and the inbox says how many are still waiting.
+const INLINE_SIGN: i64 = 500;
 
 pub const STATES: &[&str] = &["new", "assigned", "proposed", "approved", "published"];
 pub const CHANNELS: &[&str] = &[
@@ -295,9 +299,12 @@ pub struct Inbox {
     pub clauses: Vec<HeatClause>,
     /// Set for a department user: the inbox holds only that unit's opinions.
     pub unit_scope: Option<String>,
+    /// Opinions not yet compared for duplicates (the worker is on them).
+    pub unsigned: i64,
 }
 
-/// Brings the duplicate clusters up to date, then lists a page of the inbox.
+/// Brings the duplicate clusters up to date (unless a large backlog waits for the worker),
+/// then lists a page of the inbox.
 pub fn inbox(
     conn: &mut DbConnection,
     consultation_id: &str,
@@ -306,7 +313,11 @@ pub fn inbox(
 ) -> Result<Inbox> {
     let unit = scope(actor)?;
     let c = consultation(conn, consultation_id)?;
-    refresh_clusters(conn, consultation_id, actor)?;
+    let mut unsigned = store::pending_signature_count(conn, consultation_id)?;
+    if unsigned > 0 && unsigned <= INLINE_SIGN {
+        refresh_clusters(conn, consultation_id, actor)?;
+        unsigned = store::pending_signature_count(conn, consultation_id)?;
+    }
     let query = query.clean();
     let page = query.page.unwrap_or(1).clamp(1, 100_000);
     let tree = current_clauses(conn, consultation_id)?;
@@ -398,6 +409,7 @@ pub fn inbox(
         states: agg.states.clone(),
         clauses: heat_map(&tree, &agg.by_clause),
         unit_scope: unit.as_ref().and_then(|u| names.unit(u)),
+        unsigned,
         filter: query,
     })
 }
@@ -1313,40 +1325,179 @@ pub fn detach(conn: &mut DbConnection, opinion_id: &str, actor: &Actor) -> Resul
     })
 }
 
-/// Compares the opinions that arrived since the last run with those before (through their
-/// LSH band keys) and updates the clusters. Returns how many opinions were added. Safe to run
-/// from several requests at once: a run that finds its work done by another changes nothing.
+/// Compares the consultation's waiting opinions (up to [`INLINE_SIGN`]) with those before
+/// (through their LSH band keys) and updates the clusters. Returns how many were compared.
 pub fn refresh_clusters(
     conn: &mut DbConnection,
     consultation_id: &str,
     actor: &Actor,
 ) -> Result<usize> {
-    let since = store::last_signature_at(conn, consultation_id)?.map(|t| t - SIGNATURE_SLACK);
-    let pending = store::unsigned_since(conn, consultation_id, since)?;
-    if pending.is_empty() {
+    let n = sign(conn, Some(consultation_id), INLINE_SIGN, actor)?;
+    if n > 0 {
+        invalidate(consultation_id);
+    }
+    Ok(n)
+}
+
+/// Compares up to `limit` waiting opinions of any consultation with those before and updates
+/// the clusters, as the duplicates worker does. Returns how many were compared.
+pub fn sign_pending(conn: &mut DbConnection, limit: i64) -> Result<usize> {
+    sign(conn, None, limit, &Actor::system())
+}
+
+/// The duplicates worker: compares opinions as they arrive, [`SIGN_BATCH`] at a time, for the
+/// life of the process. Comments come first: while this node's intake is busy the worker
+/// waits, and catches up when the burst is over.
+pub fn run_worker(db: db::Database) {
+    loop {
+        if super::intake::busy() {
+            std::thread::sleep(Duration::from_millis(250));
+            continue;
+        }
+        let pass = db
+            .get()
+            .map_err(Error::from)
+            .and_then(|mut conn| sign_pending(&mut conn, SIGN_BATCH));
+        let pause = match pass {
+            // More may be waiting: go on after a breath, so other writers get the lock.
+            Ok(n) if n as i64 >= SIGN_BATCH => Duration::from_millis(20),
+            Ok(n) => {
+                if n > 0 {
+                    tracing::debug!(opinions = n, "opinions compared for duplicates");
+                }
+                Duration::from_secs(1)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "duplicate detection failed; retrying later");
+                Duration::from_secs(10)
+            }
+        };
+        std::thread::sleep(pause);
+    }
+}
+
+/// One transaction of duplicate detection. The waiting opinions are read after taking the
+/// write lock, so two runs at once (the worker, an inbox, another node) never compare the same
+/// opinion twice; on PostgreSQL the second run's signatures collide and it changes nothing.
+fn sign(
+    conn: &mut DbConnection,
+    consultation_id: Option<&str>,
+    limit: i64,
+    actor: &Actor,
+) -> Result<usize> {
+    // A look first, outside any transaction: most passes of the worker find nothing.
+    if store::pending_signatures(conn, consultation_id, 1)?.is_empty() {
         return Ok(0);
     }
     let result = conn.transaction(|conn| {
-        let n = cluster_new(conn, consultation_id, &pending, db::now())?;
-        if n > 0 {
-            audit::record(
-                conn,
-                audit::AuditEntry {
-                    consultation_id: Some(consultation_id),
-                    after: Some(json!({ "opinions": pending.len(), "clustered": n })),
-                    ..actor.audit("clusters.refresh", "consultation", consultation_id)
-                },
-            )?;
+        db::lock_for_writing(conn)?;
+        let rows = store::pending_signatures(conn, consultation_id, limit)?;
+        let mut by_consultation: Vec<(String, Vec<(String, String)>)> = Vec::new();
+        for (cid, id, text) in rows {
+            match by_consultation.last_mut() {
+                Some((c, items)) if *c == cid => items.push((id, text)),
+                _ => by_consultation.push((cid, vec![(id, text)])),
+            }
         }
-        Ok::<usize, Error>(pending.len())
+        let at = db::now();
+        let mut total = 0;
+        for (cid, items) in &by_consultation {
+            let n = cluster_new(conn, cid, items, at)?;
+            total += items.len();
+            if n > 0 {
+                audit::record(
+                    conn,
+                    audit::AuditEntry {
+                        consultation_id: Some(cid),
+                        after: Some(json!({ "opinions": items.len(), "clustered": n })),
+                        ..actor.audit("clusters.refresh", "consultation", cid)
+                    },
+                )?;
+            }
+        }
+        Ok::<_, Error>((total, by_consultation))
     });
     match result {
-        Err(Error::Db(e)) if e.is_unique_violation() => Ok(0),
-        other => {
-            invalidate(consultation_id);
-            other
+        Ok((total, done)) => {
+            for (cid, _) in done {
+                invalidate(&cid);
+            }
+            Ok(total)
         }
+        Err(Error::Db(e)) if e.is_unique_violation() => Ok(0),
+        Err(e) => Err(e),
     }
+}
+
+/// Copies that join a cluster whose decided members all agree (one status, one rationale)
+/// take that decision: approved when every one of those decisions is approved or published,
+/// proposed otherwise. Where the members were decided differently, the newcomers are left
+/// for staff. Returns how many opinions were decided.
+fn inherit_decision(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    cluster_id: &str,
+    newcomers: &[String],
+    at: NaiveDateTime,
+) -> Result<usize> {
+    if newcomers.is_empty() {
+        return Ok(0);
+    }
+    let new: HashSet<&str> = newcomers.iter().map(String::as_str).collect();
+    let all = store::cluster_decisions(conn, cluster_id)?;
+    let already: HashSet<&str> = all.iter().map(|d| d.opinion_id.as_str()).collect();
+    let decided: Vec<&Decision> = all
+        .iter()
+        .filter(|d| !new.contains(d.opinion_id.as_str()))
+        .collect();
+    let Some(first) = decided.first() else {
+        return Ok(0);
+    };
+    if decided
+        .iter()
+        .any(|d| d.status != first.status || d.rationale != first.rationale)
+    {
+        return Ok(0);
+    }
+    let approved = decided
+        .iter()
+        .all(|d| matches!(d.state.as_str(), "approved" | "published"));
+    let (state, approver) = if approved {
+        (
+            "approved",
+            decided.iter().find_map(|d| d.approved_by.as_deref()),
+        )
+    } else {
+        ("proposed", None)
+    };
+    let system = Actor::system();
+    let mut n = 0;
+    for id in newcomers.iter().filter(|id| !already.contains(id.as_str())) {
+        store::inherit_decision(
+            conn,
+            id,
+            &first.status,
+            first.rationale.as_deref(),
+            state,
+            approver,
+            cluster_id,
+            at,
+        )?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(consultation_id),
+                after: Some(json!({
+                    "status": first.status,
+                    "rationale": first.rationale,
+                    "cluster": cluster_id,
+                })),
+                ..system.audit("opinion.inherit", "opinion", id)
+            },
+        )?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Signs `items` (opinion id, text), finds their near-duplicates among the consultation's
@@ -1442,6 +1593,12 @@ fn cluster_new(
             .collect();
         store::set_cluster(conn, &moving, Some(target.as_str()))?;
         store::audit_joined(conn, consultation_id, &moving, &target, "system", at)?;
+        let newcomers: Vec<String> = group
+            .iter()
+            .filter(|i| **i >= first_new)
+            .map(|i| ids[*i].clone())
+            .collect();
+        inherit_decision(conn, consultation_id, &target, &newcomers, at)?;
         for i in &group {
             final_cluster.insert(*i, target.clone());
         }

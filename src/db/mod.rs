@@ -283,6 +283,17 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Begins the write part of the current transaction on SQLite: a statement that writes nothing
+/// but takes the database's write lock, as `BEGIN IMMEDIATE` would (waiting for it under the
+/// busy timeout). A SQLite transaction that read first and wrote later would fail at once with
+/// "database is locked" whenever another writer committed in between. Nothing on PostgreSQL.
+pub fn lock_for_writing(conn: &mut DbConnection) -> Result<(), DbError> {
+    if conn.backend() == Backend::Sqlite {
+        diesel::sql_query("UPDATE settings SET value = value WHERE 0 = 1").execute(conn)?;
+    }
+    Ok(())
+}
+
 /// A real round trip to the database, for `/healthz`.
 pub fn ping(conn: &mut DbConnection) -> Result<(), DbError> {
     diesel::sql_query("SELECT 1").execute(conn)?;

@@ -215,6 +215,7 @@ diesel::table! {
         assignee_unit_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        needs_signature -> Bool,
     }
 }
 diesel::table! {

@@ -688,57 +688,40 @@ pub fn assignable_users(conn: &mut DbConnection) -> Result<Vec<PersonRow>, DbErr
 
 // ---- duplicate clusters ------------------------------------------------------------------
 
-/// When the newest signature of a consultation was computed.
-pub fn last_signature_at(
+/// Opinions waiting for their signature (new ones, and those whose text changed), oldest
+/// first: (consultation id, opinion id, received text). Of one consultation, or of all.
+pub fn pending_signatures(
     conn: &mut DbConnection,
-    consultation_id: &str,
-) -> Result<Option<NaiveDateTime>, DbError> {
-    Ok(opinion_signatures::table
-        .filter(opinion_signatures::consultation_id.eq(consultation_id))
-        .select(diesel::dsl::max(opinion_signatures::computed_at))
-        .first(conn)?)
+    consultation_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(String, String, String)>, DbError> {
+    // `WHERE needs_signature` as the partial index says it, so the index serves the query.
+    let mut q = opinions::table
+        .filter(opinions::needs_signature)
+        .select((
+            opinions::consultation_id,
+            opinions::id,
+            opinions::received_text,
+        ))
+        .order((opinions::consultation_id.asc(), opinions::created_at.asc()))
+        .limit(limit)
+        .into_boxed::<MultiBackend>();
+    if let Some(c) = consultation_id {
+        q = q.filter(opinions::consultation_id.eq(c.to_string()));
+    }
+    Ok(q.load(conn)?)
 }
 
-/// (id, received text) of the opinions created after `since` (all when `None`) that have no
-/// signature yet.
-pub fn unsigned_since(
+/// How many of a consultation's opinions wait for their signature.
+pub fn pending_signature_count(
     conn: &mut DbConnection,
     consultation_id: &str,
-    since: Option<NaiveDateTime>,
-) -> Result<Vec<(String, String)>, DbError> {
-    let mut q = opinions::table
+) -> Result<i64, DbError> {
+    Ok(opinions::table
+        .filter(opinions::needs_signature)
         .filter(opinions::consultation_id.eq(consultation_id))
-        .select((opinions::id, opinions::received_text))
-        .into_boxed::<MultiBackend>();
-    if let Some(t) = since {
-        q = q.filter(opinions::created_at.gt(t));
-    }
-    let rows: Vec<(String, String)> = q.load(conn)?;
-    if rows.is_empty() {
-        return Ok(rows);
-    }
-    let mut signed: std::collections::HashSet<String> = std::collections::HashSet::new();
-    if let Some(t) = since {
-        signed.extend(
-            opinion_signatures::table
-                .inner_join(opinions::table)
-                .filter(opinion_signatures::consultation_id.eq(consultation_id))
-                .filter(opinions::created_at.gt(t))
-                .select(opinion_signatures::opinion_id)
-                .load::<String>(conn)?,
-        );
-    } else {
-        signed.extend(
-            opinion_signatures::table
-                .filter(opinion_signatures::consultation_id.eq(consultation_id))
-                .select(opinion_signatures::opinion_id)
-                .load::<String>(conn)?,
-        );
-    }
-    Ok(rows
-        .into_iter()
-        .filter(|(id, _)| !signed.contains(id))
-        .collect())
+        .count()
+        .get_result(conn)?)
 }
 
 /// (band key, opinion id) of the consultation's opinions with any of these band keys
@@ -829,15 +812,22 @@ pub fn insert_signatures(
                 .values(b)
                 .execute(c))?;
         }
+        let ids: Vec<&str> = chunk.iter().map(|(id, _, _)| id.as_str()).collect();
+        diesel::update(opinions::table.filter(opinions::id.eq_any(ids)))
+            .set(opinions::needs_signature.eq(false))
+            .execute(conn)?;
     }
     Ok(())
 }
 
-/// Forgets an opinion's signature and band keys (its text changed).
+/// Forgets an opinion's signature and band keys (its text changed): it waits for a new one.
 pub fn forget_signature(conn: &mut DbConnection, opinion_id: &str) -> Result<(), DbError> {
     diesel::delete(opinion_bands::table.filter(opinion_bands::opinion_id.eq(opinion_id)))
         .execute(conn)?;
     diesel::delete(opinion_signatures::table.find(opinion_id)).execute(conn)?;
+    diesel::update(opinions::table.find(opinion_id))
+        .set(opinions::needs_signature.eq(true))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -934,6 +924,74 @@ pub fn cluster_members(conn: &mut DbConnection, cluster_id: &str) -> Result<Vec<
         .order((opinions::created_at.asc(), opinions::id.asc()))
         .select(Opinion::as_select())
         .load(conn)?)
+}
+
+/// The decisions of a cluster's members (members without one have no row).
+pub fn cluster_decisions(
+    conn: &mut DbConnection,
+    cluster_id: &str,
+) -> Result<Vec<Decision>, DbError> {
+    Ok(decisions::table
+        .inner_join(opinions::table)
+        .filter(opinions::cluster_id.eq(cluster_id))
+        .select(Decision::as_select())
+        .load(conn)?)
+}
+
+/// Gives an undecided opinion the decision its cluster agreed on, in `state` (`proposed` or
+/// `approved`), with its history entry. `by` is who approved the cluster's decision.
+#[allow(clippy::too_many_arguments)]
+pub fn inherit_decision(
+    conn: &mut DbConnection,
+    opinion_id: &str,
+    status: &str,
+    rationale: Option<&str>,
+    state: &str,
+    approved_by: Option<&str>,
+    note: &str,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let approved_at = (state == "approved").then_some(at);
+    diesel::insert_into(decisions::table)
+        .values((
+            decisions::id.eq(new_id()),
+            decisions::opinion_id.eq(opinion_id),
+            decisions::status.eq(status),
+            decisions::rationale.eq(rationale),
+            decisions::state.eq(state),
+            decisions::decided_at.eq(at),
+            decisions::approved_by.eq(approved_by),
+            decisions::approved_at.eq(approved_at),
+            decisions::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    diesel::update(opinions::table.find(opinion_id))
+        .set((opinions::state.eq(state), opinions::updated_at.eq(at)))
+        .execute(conn)?;
+    // The decision's history says it was proposed (and approved) with its cluster, by nobody.
+    add_history(
+        conn,
+        opinion_id,
+        "propose",
+        status,
+        rationale,
+        Some(note),
+        None,
+        at,
+    )?;
+    if state == "approved" {
+        add_history(
+            conn,
+            opinion_id,
+            "approve",
+            status,
+            rationale,
+            Some(note),
+            None,
+            at,
+        )?;
+    }
+    Ok(())
 }
 
 /// (representative opinion id) of a cluster.

@@ -222,6 +222,16 @@ pub async fn serve(config: Config, db: Database) -> std::io::Result<()> {
     };
     let blocking_threads = (config.pool_size as usize).div_ceil(workers).max(2);
     start_clock(db.clone(), &config);
+    // Duplicate detection as opinions arrive, on a thread of its own.
+    {
+        let db = db.clone();
+        if let Err(e) = std::thread::Builder::new()
+            .name("yijian-duplicates".into())
+            .spawn(move || crate::app::triage::run_worker(db))
+        {
+            tracing::error!(error = %e, "cannot start the duplicates thread");
+        }
+    }
     // The outbox's sender: a thread of its own beside the server, stopped after it.
     let mailer = crate::mail::Worker::from_config(db.clone(), &config)
         .and_then(crate::mail::Worker::spawn)

@@ -256,7 +256,7 @@ async fn planted_near_duplicates_are_clustered_and_distinct_opinions_are_not() {
         let cluster_of = |inbox: &Value, id: &str| -> Option<String> {
             inbox["items"]
                 .as_array()
-                .unwrap()
+                .unwrap_or_else(|| panic!("not an inbox: {inbox}"))
                 .iter()
                 .find(|i| i["id"] == id)
                 .and_then(|i| i["cluster_id"].as_str().map(str::to_string))
@@ -344,6 +344,11 @@ async fn planted_near_duplicates_are_clustered_and_distinct_opinions_are_not() {
             .await
             .json();
         assert_eq!(r["total"], 5, "four left plus the newest copy");
+        // The newest copy took the decision its cluster agreed on, still to be approved.
+        for i in r["items"].as_array().unwrap() {
+            assert_eq!(i["state"], "proposed", "{:?}: {i}", app.backend);
+            assert_eq!(i["decision_status"], "not_adopted");
+        }
         let r = post(
             &app,
             &format!("/api/v1/opinions/{edited}/detach"),
@@ -352,6 +357,150 @@ async fn planted_near_duplicates_are_clustered_and_distinct_opinions_are_not() {
         )
         .await;
         assert_eq!(r.status, 422);
+
+        // Once the cluster's decision is approved, a later copy joins approved, and its history
+        // says where the decision came from.
+        let members: Vec<String> = app
+            .get_as(&format!("{path}?cluster={c}"), &ctx.staff)
+            .await
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect();
+        let r = post(
+            &app,
+            &format!("{path}/bulk/approve"),
+            &ctx.approver,
+            json!({"opinion_ids": members}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let later = letter(&app, &ctx, &format!("{campaign}此致敬礼"), &clause).await;
+        app.get_as(&path, &ctx.staff).await;
+        let d = app
+            .get_as(&format!("/api/v1/opinions/{later}"), &ctx.staff)
+            .await
+            .json();
+        assert_eq!(d["opinion"]["state"], "approved", "{d}");
+        assert_eq!(d["decision"]["status"], "not_adopted");
+        assert_eq!(d["decision"]["state"], "approved");
+        assert_eq!(
+            d["decision"]["rationale"],
+            "应用场景数量已按专题会要求调整。"
+        );
+        assert!(
+            d["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["action"] == "opinion.inherit"),
+            "{d}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_copy_joining_a_cluster_decided_two_ways_is_left_for_staff() {
+    let letter_text =
+        "建议在人才公寓配建方面给予人工智能企业更多支持，降低青年人才的居住成本，并简化申请流程。";
+    for app in TestApp::all().await {
+        let ctx = setup(&app).await;
+        let clause = vec![ctx.clause("三、(六)2.")];
+        let a = letter(&app, &ctx, letter_text, &clause).await;
+        let b = letter(&app, &ctx, &format!("{letter_text}谢谢。"), &clause).await;
+        let path = format!("/api/v1/consultations/{}/opinions", ctx.cid);
+        app.get_as(&path, &ctx.staff).await;
+        for (id, status, why) in [
+            (&a, "adopted", None),
+            (&b, "not_adopted", Some("已有相关政策。")),
+        ] {
+            let r = post(
+                &app,
+                &format!("/api/v1/opinions/{id}/decision"),
+                &ctx.staff,
+                json!({"status": status, "rationale": why}),
+            )
+            .await;
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+        let c = letter(&app, &ctx, &format!("{letter_text}！"), &clause).await;
+        app.get_as(&path, &ctx.staff).await;
+        let d = app
+            .get_as(&format!("/api/v1/opinions/{c}"), &ctx.staff)
+            .await
+            .json();
+        assert!(d["cluster"]["id"].is_string(), "the copy is clustered: {d}");
+        assert_eq!(d["opinion"]["state"], "new");
+        assert!(d["decision"].is_null(), "{d}");
+    }
+}
+
+/// Copies are compared as they arrive by the running server's worker, with nobody opening the
+/// inbox; on PostgreSQL too.
+#[actix_web::test]
+async fn the_running_server_clusters_copies_as_they_arrive() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use yijian::db::schema::opinions;
+    let campaign =
+        "强烈建议把人工智能通识教育纳入全市中小学课程体系，每周不少于一课时，并配齐专职教师。";
+    for app in TestApp::all().await {
+        let ctx = setup(&app).await;
+        let clause = vec![ctx.clause("三、(六)2.")];
+        let a = letter(&app, &ctx, campaign, &clause).await;
+        let b = letter(&app, &ctx, &format!("“{campaign}”"), &clause).await;
+        let other = letter(
+            &app,
+            &ctx,
+            "建议加大对算力基础设施的财政投入，并向中小企业开放共享。",
+            &clause,
+        )
+        .await;
+        let data = tempfile::tempdir().unwrap();
+        let mut node = Command::new(crate::support::BIN)
+            .arg("serve")
+            .env("YIJIAN_DATABASE_URL", &app.test_db.url)
+            .env("YIJIAN_DATA_DIR", data.path())
+            .env(
+                "YIJIAN_BIND",
+                format!("127.0.0.1:{}", crate::support::free_port()),
+            )
+            .env("YIJIAN_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("yijian serve starts");
+        let state = || -> Vec<(String, Option<String>, bool)> {
+            opinions::table
+                .select((
+                    opinions::id,
+                    opinions::cluster_id,
+                    opinions::needs_signature,
+                ))
+                .load(&mut *app.conn())
+                .unwrap()
+        };
+        let start = Instant::now();
+        while state().iter().any(|(_, _, waiting)| *waiting)
+            && start.elapsed() < Duration::from_secs(30)
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        node.kill().unwrap();
+        node.wait().unwrap();
+        let rows = state();
+        let cluster = |id: &str| rows.iter().find(|r| r.0 == id).unwrap().1.clone();
+        assert!(
+            rows.iter().all(|r| !r.2),
+            "{:?}: every opinion compared: {rows:?}",
+            app.backend
+        );
+        assert!(cluster(&a).is_some(), "{:?}: {rows:?}", app.backend);
+        assert_eq!(cluster(&a), cluster(&b));
+        assert_eq!(cluster(&other), None);
     }
 }
 

@@ -124,6 +124,8 @@ struct InboxPage {
     decide_statuses: Vec<(String, String)>,
     phrases: Vec<(String, String)>,
     unit_scope: Option<String>,
+    /// Opinions still waiting to be compared for duplicates.
+    unsigned: i64,
     can_assign: bool,
     can_decide: bool,
     can_approve: bool,
@@ -314,6 +316,7 @@ async fn render_inbox(
         decide_statuses,
         phrases: x.phrases,
         unit_scope: inbox.unit_scope,
+        unsigned: inbox.unsigned,
         can_assign: app::OFFICE.contains(&role),
         can_decide: triage::DECIDERS.contains(&role),
         can_approve: triage::APPROVERS.contains(&role),
