@@ -12,6 +12,7 @@ use std::sync::mpsc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use tokio::sync::oneshot;
 
@@ -261,6 +262,115 @@ fn write_one(conn: &mut DbConnection, p: Prepared) -> Result<Receipt> {
     Err(Error::Conflict("tracking code".into()))
 }
 
+/// Writes a batch of checked comments inside the caller's transaction and returns each one's
+/// outcome, in order. Repeated idempotency keys (of earlier batches or within this one) and
+/// tracking-code collisions are settled first, with two queries, so the rows go in with one
+/// multi-row statement per table under a single savepoint; should that fail anyway, each
+/// comment is written on its own (in its own savepoint), as [`write_one`] does.
+pub fn write_batch(
+    conn: &mut DbConnection,
+    prepared: Vec<Result<Prepared>>,
+) -> Result<Vec<Result<Receipt>>> {
+    let mut results: Vec<Option<Result<Receipt>>> = Vec::with_capacity(prepared.len());
+    let mut fresh: Vec<(usize, Prepared)> = Vec::new();
+    for (i, p) in prepared.into_iter().enumerate() {
+        match p {
+            Ok(p) => {
+                results.push(None);
+                fresh.push((i, p));
+            }
+            Err(e) => results.push(Some(Err(e))),
+        }
+    }
+    // Repeats of earlier batches' submissions get their receipts back.
+    let keys: Vec<&str> = fresh
+        .iter()
+        .filter_map(|(_, p)| p.new.submission.idempotency_key.as_deref())
+        .collect();
+    let earlier: HashMap<String, Submission> = if keys.is_empty() {
+        HashMap::new()
+    } else {
+        db::submissions::find_by_idempotency_keys(conn, &keys)?
+            .into_iter()
+            .filter_map(|s| s.idempotency_key.clone().map(|k| (k, s)))
+            .collect()
+    };
+    // Repeats within this batch: the first is written, the others answered with its receipt.
+    let mut first_with_key: HashMap<String, usize> = HashMap::new();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    let mut to_write: Vec<(usize, Prepared)> = Vec::new();
+    for (i, p) in fresh {
+        if let Some(k) = p.new.submission.idempotency_key.clone() {
+            if let Some(prev) = earlier.get(&k) {
+                results[i] = Some(Ok(Receipt::of(prev, true)));
+                continue;
+            }
+            if let Some(&first) = first_with_key.get(&k) {
+                repeats.push((i, first));
+                continue;
+            }
+            first_with_key.insert(k, i);
+        }
+        to_write.push((i, p));
+    }
+    // Tracking codes already taken (or drawn twice in this batch) are drawn again.
+    for _ in 0..3 {
+        let codes: Vec<&str> = to_write
+            .iter()
+            .map(|(_, p)| p.new.submission.tracking_code.as_str())
+            .collect();
+        let mut clash: HashSet<String> = db::submissions::taken_codes(conn, &codes)?
+            .into_iter()
+            .collect();
+        let mut seen = HashSet::new();
+        for c in &codes {
+            if !seen.insert(*c) {
+                clash.insert((*c).to_string());
+            }
+        }
+        if clash.is_empty() {
+            break;
+        }
+        for (_, p) in to_write.iter_mut() {
+            if clash.contains(&p.new.submission.tracking_code) {
+                p.new.submission.tracking_code = tracking::new_code();
+                if let Some(r) = &mut p.receipt {
+                    r.receipt.tracking_code = p.new.submission.tracking_code.clone();
+                    p.new.outbox = Some(r.compose(&p.new.submission.id)?);
+                }
+            }
+        }
+    }
+    let rows: Vec<&NewSubmission> = to_write.iter().map(|(_, p)| &p.new).collect();
+    match conn.transaction(|c| db::submissions::insert_many(c, &rows)) {
+        Ok(()) => {
+            for (i, p) in &to_write {
+                results[*i] = Some(Ok(Receipt::of(&p.new.submission, false)));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "batch insert refused; writing its comments one by one");
+            for (i, p) in to_write.iter() {
+                results[*i] = Some(write_one(conn, p.clone()));
+            }
+        }
+    }
+    for (i, first) in repeats {
+        results[i] = Some(match &results[first] {
+            Some(Ok(r)) => Ok(Receipt {
+                duplicate: true,
+                ..r.clone()
+            }),
+            // The first was refused: the repeat is written (or refused) on its own.
+            _ => Err(Error::Conflict("idempotency key".into())),
+        });
+    }
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Error::Db(DbError::Unavailable))))
+        .collect())
+}
+
 struct Job {
     request: Request,
     reply: oneshot::Sender<Result<Receipt>>,
@@ -303,10 +413,25 @@ impl Intake {
         let writer = match target {
             DbTarget::Sqlite(_) => {
                 let mut conn = target.establish()?;
+                // The writer keeps a larger page cache and leaves checkpoints (copying the
+                // write-ahead log back into the database file, with its fsync) to a thread of
+                // their own, so a batch's commit never waits for one.
+                conn.batch_execute("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;")
+                    .map_err(DbError::Query)?;
+                let mut checkpointer = target.establish()?;
+                // The checkpointer stops when the writer does (its sender dropped).
+                let (writing, stopped) = mpsc::channel::<()>();
+                std::thread::Builder::new()
+                    .name("yijian-checkpoint".into())
+                    .spawn(move || checkpoint_loop(&mut checkpointer, &stopped))
+                    .map_err(|e| DbError::Pool(e.to_string()))?;
                 let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
                 std::thread::Builder::new()
                     .name("yijian-intake".into())
-                    .spawn(move || writer_loop(&mut conn, &rx))
+                    .spawn(move || {
+                        writer_loop(&mut conn, &rx);
+                        drop(writing);
+                    })
                     .map_err(|e| DbError::Pool(e.to_string()))?;
                 Some(tx)
             }
@@ -338,6 +463,18 @@ impl Intake {
     }
 }
 
+/// Copies the write-ahead log back into the database file twice a second, without blocking
+/// readers or the writer (a passive checkpoint); the log then starts over from its beginning.
+fn checkpoint_loop(conn: &mut DbConnection, stopped: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) =
+        stopped.recv_timeout(std::time::Duration::from_millis(500))
+    {
+        if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+            tracing::warn!(error = %e, "checkpoint failed; retrying");
+        }
+    }
+}
+
 fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
@@ -347,7 +484,7 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let mut results: Vec<Result<Receipt>> = Vec::with_capacity(jobs.len());
+        let mut results: Vec<Result<Receipt>> = Vec::new();
         let mut replies = Vec::with_capacity(jobs.len());
         let requests: Vec<Request> = jobs
             .into_iter()
@@ -362,9 +499,11 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
         let committed = conn.transaction::<_, Error, _>(|c| {
             // The write lock first: see `db::lock_for_writing`.
             db::lock_for_writing(c)?;
-            for r in requests {
-                results.push(process(c, r, &mut cache));
-            }
+            let prepared: Vec<Result<Prepared>> = requests
+                .into_iter()
+                .map(|r| prepare(c, r, &mut cache))
+                .collect();
+            results = write_batch(c, prepared)?;
             Ok(())
         });
         tracing::debug!(

@@ -74,29 +74,41 @@ pub fn insert(conn: &mut DbConnection, m: &NewOutbox) -> Result<(), DbError> {
 
 /// [`insert`] with the time of the change (the same instant as its other rows).
 pub fn insert_at(conn: &mut DbConnection, m: &NewOutbox, at: NaiveDateTime) -> Result<(), DbError> {
-    // On the concrete connection, where diesel keeps its prepared statements: receipts are
-    // written on the intake path.
-    crate::per_backend!(conn, |c| {
-        diesel::insert_into(outbox_messages::table)
-            .values((
-                outbox_messages::id.eq(&m.id),
-                outbox_messages::kind.eq(&m.kind),
-                outbox_messages::to_address.eq(&m.to_address),
-                outbox_messages::locale.eq(&m.locale),
-                outbox_messages::subject.eq(&m.subject),
-                outbox_messages::body_text.eq(&m.body_text),
-                outbox_messages::body_html.eq(&m.body_html),
-                outbox_messages::message_id.eq(&m.message_id),
-                outbox_messages::state.eq("queued"),
-                outbox_messages::attempts.eq(0i64),
-                outbox_messages::next_attempt_at.eq(at),
-                outbox_messages::related_type.eq(&m.related_type),
-                outbox_messages::related_id.eq(&m.related_id),
-                outbox_messages::created_at.eq(at),
-            ))
-            .execute(c)
-            .map(|_| ())
-    })?;
+    insert_many(conn, &[(m, at)])
+}
+
+/// Writes several queued emails, each due at the time of its change, in one statement per
+/// 500 (the intake path writes a batch's receipts together).
+pub fn insert_many(
+    conn: &mut DbConnection,
+    messages: &[(&NewOutbox, NaiveDateTime)],
+) -> Result<(), DbError> {
+    for chunk in messages.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(m, at)| {
+                (
+                    outbox_messages::id.eq(&m.id),
+                    outbox_messages::kind.eq(&m.kind),
+                    outbox_messages::to_address.eq(&m.to_address),
+                    outbox_messages::locale.eq(&m.locale),
+                    outbox_messages::subject.eq(&m.subject),
+                    outbox_messages::body_text.eq(&m.body_text),
+                    outbox_messages::body_html.eq(&m.body_html),
+                    outbox_messages::message_id.eq(&m.message_id),
+                    outbox_messages::state.eq("queued"),
+                    outbox_messages::attempts.eq(0i64),
+                    outbox_messages::next_attempt_at.eq(*at),
+                    outbox_messages::related_type.eq(&m.related_type),
+                    outbox_messages::related_id.eq(&m.related_id),
+                    outbox_messages::created_at.eq(*at),
+                )
+            })
+            .collect();
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(outbox_messages::table)
+            .values(rows)
+            .execute(c))?;
+    }
     Ok(())
 }
 

@@ -15,6 +15,8 @@ pub use super::outbox::NewOutbox;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = submissions)]
+// `None` is NULL (as the column's default is), so many rows go in one multi-row statement.
+#[diesel(treat_none_as_default_value = false)]
 pub struct Submission {
     pub id: String,
     pub consultation_id: String,
@@ -50,66 +52,153 @@ pub struct NewSubmission {
 /// Inserts the submission, its one opinion (the whole text, to be split in triage), the clause
 /// links, the audit event and the receipt email. Run inside a transaction.
 pub fn insert(conn: &mut DbConnection, n: &NewSubmission) -> Result<(), DbError> {
-    // On the concrete connection, where diesel keeps its prepared statements: this runs
-    // thousands of times a second on the intake path.
-    crate::per_backend!(conn, |conn| {
-        let s = &n.submission;
-        diesel::insert_into(submissions::table)
-            .values(s)
-            .execute(conn)?;
-        let opinion_id = new_id();
-        diesel::insert_into(opinions::table)
-            .values((
-                opinions::id.eq(&opinion_id),
-                opinions::consultation_id.eq(&s.consultation_id),
-                opinions::submission_id.eq(&s.id),
-                opinions::position.eq(0i64),
-                opinions::received_text.eq(&s.body),
-                opinions::summary.eq(&s.body),
-                opinions::state.eq("new"),
-                opinions::created_at.eq(s.received_at),
-                opinions::updated_at.eq(s.received_at),
-            ))
-            .execute(conn)?;
-        for c in &n.clause_ids {
-            diesel::insert_into(submission_clauses::table)
-                .values((
-                    submission_clauses::submission_id.eq(&s.id),
-                    submission_clauses::clause_id.eq(c),
-                ))
-                .execute(conn)?;
-            diesel::insert_into(opinion_clauses::table)
-                .values((
-                    opinion_clauses::opinion_id.eq(&opinion_id),
-                    opinion_clauses::clause_id.eq(c),
-                    opinion_clauses::linked_at.eq(s.received_at),
-                ))
-                .execute(conn)?;
-        }
-        diesel::insert_into(audit_events::table)
-            .values((
-                audit_events::id.eq(new_id()),
-                audit_events::at.eq(s.received_at),
-                audit_events::actor_user_id.eq(&n.actor_user_id),
-                audit_events::actor_label.eq(&n.actor_label),
-                audit_events::action.eq("submission.receive"),
-                audit_events::entity_type.eq("submission"),
-                audit_events::entity_id.eq(&s.id),
-                audit_events::consultation_id.eq(&s.consultation_id),
-                audit_events::after_json.eq(serde_json::json!({
-                    "tracking_code": s.tracking_code,
-                    "channel": s.channel,
+    insert_many(conn, &[n])
+}
+
+/// Rows per multi-row `INSERT` (SQLite allows 32,766 parameters in one statement; a
+/// submission has 19 columns).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// [`insert`] for many submissions at once: one multi-row `INSERT` per table instead of six
+/// statements per submission. Run inside a transaction; all or nothing.
+pub fn insert_many(conn: &mut DbConnection, items: &[&NewSubmission]) -> Result<(), DbError> {
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        let opinion_ids: Vec<String> = chunk.iter().map(|_| new_id()).collect();
+        let audit_ids: Vec<String> = chunk.iter().map(|_| new_id()).collect();
+        let audit_after: Vec<String> = chunk
+            .iter()
+            .map(|n| {
+                serde_json::json!({
+                    "tracking_code": n.submission.tracking_code,
+                    "channel": n.submission.channel,
                     "clauses": n.clause_ids.len(),
                 })
-                .to_string()),
-            ))
-            .execute(conn)?;
-        Ok::<(), DbError>(())
-    })?;
-    if let Some(m) = &n.outbox {
-        super::outbox::insert_at(conn, m, n.submission.received_at)?;
+                .to_string()
+            })
+            .collect();
+        let subs: Vec<&Submission> = chunk.iter().map(|n| &n.submission).collect();
+        let ops: Vec<_> = chunk
+            .iter()
+            .zip(&opinion_ids)
+            .map(|(n, oid)| {
+                let s = &n.submission;
+                (
+                    opinions::id.eq(oid),
+                    opinions::consultation_id.eq(&s.consultation_id),
+                    opinions::submission_id.eq(&s.id),
+                    opinions::position.eq(0i64),
+                    opinions::received_text.eq(&s.body),
+                    opinions::summary.eq(&s.body),
+                    opinions::state.eq("new"),
+                    opinions::created_at.eq(s.received_at),
+                    opinions::updated_at.eq(s.received_at),
+                )
+            })
+            .collect();
+        let sub_clauses: Vec<_> = chunk
+            .iter()
+            .flat_map(|n| {
+                n.clause_ids.iter().map(move |c| {
+                    (
+                        submission_clauses::submission_id.eq(&n.submission.id),
+                        submission_clauses::clause_id.eq(c),
+                    )
+                })
+            })
+            .collect();
+        let op_clauses: Vec<_> = chunk
+            .iter()
+            .zip(&opinion_ids)
+            .flat_map(|(n, oid)| {
+                n.clause_ids.iter().map(move |c| {
+                    (
+                        opinion_clauses::opinion_id.eq(oid),
+                        opinion_clauses::clause_id.eq(c),
+                        opinion_clauses::linked_at.eq(n.submission.received_at),
+                    )
+                })
+            })
+            .collect();
+        let audits: Vec<_> = chunk
+            .iter()
+            .zip(audit_ids.iter().zip(&audit_after))
+            .map(|(n, (id, after))| {
+                let s = &n.submission;
+                (
+                    audit_events::id.eq(id),
+                    audit_events::at.eq(s.received_at),
+                    audit_events::actor_user_id.eq(&n.actor_user_id),
+                    audit_events::actor_label.eq(&n.actor_label),
+                    audit_events::action.eq("submission.receive"),
+                    audit_events::entity_type.eq("submission"),
+                    audit_events::entity_id.eq(&s.id),
+                    audit_events::consultation_id.eq(&s.consultation_id),
+                    audit_events::after_json.eq(after),
+                )
+            })
+            .collect();
+        crate::per_backend!(&mut *conn, |c| {
+            diesel::insert_into(submissions::table)
+                .values(subs)
+                .execute(c)?;
+            diesel::insert_into(opinions::table)
+                .values(ops)
+                .execute(c)?;
+            // Clause links: at most a few per submission, but a chunk of them may hold more
+            // parameters than one statement takes.
+            for part in sub_clauses.chunks(ROWS_PER_STATEMENT * 4) {
+                diesel::insert_into(submission_clauses::table)
+                    .values(part)
+                    .execute(c)?;
+            }
+            for part in op_clauses.chunks(ROWS_PER_STATEMENT * 4) {
+                diesel::insert_into(opinion_clauses::table)
+                    .values(part)
+                    .execute(c)?;
+            }
+            diesel::insert_into(audit_events::table)
+                .values(audits)
+                .execute(c)?;
+            Ok::<(), DbError>(())
+        })?;
+        let mails: Vec<(&NewOutbox, NaiveDateTime)> = chunk
+            .iter()
+            .filter_map(|n| n.outbox.as_ref().map(|m| (m, n.submission.received_at)))
+            .collect();
+        super::outbox::insert_many(conn, &mails)?;
     }
     Ok(())
+}
+
+/// Of these tracking codes, the ones already taken.
+pub fn taken_codes(conn: &mut DbConnection, codes: &[&str]) -> Result<Vec<String>, DbError> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+        out.extend(
+            submissions::table
+                .filter(submissions::tracking_code.eq_any(chunk))
+                .select(submissions::tracking_code)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// The submissions already made with any of these idempotency keys.
+pub fn find_by_idempotency_keys(
+    conn: &mut DbConnection,
+    keys: &[&str],
+) -> Result<Vec<Submission>, DbError> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        out.extend(
+            submissions::table
+                .filter(submissions::idempotency_key.eq_any(chunk))
+                .select(Submission::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Submission>, DbError> {

@@ -378,3 +378,97 @@ async fn public_comments_are_rate_limited_per_address() {
         assert_eq!(last, 429);
     }
 }
+
+/// The writer's batch path: repeated idempotency keys (of an earlier batch and within the
+/// batch) are answered with the first receipt, tracking codes already taken or drawn twice are
+/// drawn again (and the receipt email says the new code), and when the batch's multi-row
+/// insert is refused, every comment is written on its own, so one bad row costs only itself.
+#[actix_web::test]
+async fn a_batch_settles_repeats_and_collisions_and_isolates_a_bad_row() {
+    use diesel::prelude::*;
+    use yijian::app::intake::{self, BatchCache, Request};
+    use yijian::db::schema::{outbox_messages, submissions};
+    use yijian::domain::comment::CommentInput;
+    for app in TestApp::all().await {
+        let (id, _slug, clause, _) = open_consultation(&app).await;
+        let earlier = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": "较早的一条意见。", "idempotency_key": "k-earlier"}),
+            )
+            .await;
+        assert_eq!(earlier.status, 201, "{}", earlier.text());
+        let taken = earlier.json()["tracking_code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        let mut conn = app.conn();
+        let request = |body: &str, key: &str, email: Option<&str>| Request {
+            consultation: id.clone(),
+            input: CommentInput {
+                clause_ids: vec![clause.clone()],
+                body: body.into(),
+                email: email.map(str::to_string),
+                idempotency_key: Some(key.into()),
+                ..Default::default()
+            },
+            locale: yijian::i18n::Locale::ZhCn,
+            base_url: "https://yj.example.org".into(),
+            actor: yijian::app::Actor::public(None),
+        };
+        let outcome = conn
+            .transaction::<_, yijian::app::Error, _>(|c| {
+                let mut cache = BatchCache::default();
+                let mut prepare = |r: Request| intake::prepare(c, r, &mut cache);
+                let mut a = prepare(request("第一条意见。", "k-a", Some("a@example.org")))?;
+                let mut b = prepare(request("第二条意见。", "k-b", None))?;
+                let again = prepare(request("第一条意见。", "k-a", Some("a@example.org")))?;
+                let old = prepare(request("较早的一条意见。", "k-earlier", None))?;
+                let mut bad = prepare(request("第五条意见。", "k-bad", None))?;
+                // a takes a code that is taken; b draws the same code as a.
+                a.new.submission.tracking_code = taken.clone();
+                b.new.submission.tracking_code = taken.clone();
+                // A clause that is not there: the multi-row insert fails on this row.
+                bad.new.clause_ids = vec!["no-such-clause".into()];
+                intake::write_batch(c, vec![Ok(a), Ok(b), Ok(again), Ok(old), Ok(bad)])
+            })
+            .unwrap();
+        let receipts: Vec<_> = outcome
+            .iter()
+            .take(4)
+            .map(|r| r.as_ref().unwrap())
+            .collect();
+        assert!(
+            outcome[4].is_err(),
+            "{:?}: the bad row is refused",
+            app.backend
+        );
+        let (a, b, again, old) = (receipts[0], receipts[1], receipts[2], receipts[3]);
+        assert_ne!(a.tracking_code, taken);
+        assert_ne!(b.tracking_code, taken);
+        assert_ne!(a.tracking_code, b.tracking_code);
+        assert!(!a.duplicate && !b.duplicate);
+        assert!(again.duplicate);
+        assert_eq!(again.tracking_code, a.tracking_code);
+        assert!(old.duplicate);
+        assert_eq!(old.tracking_code, taken);
+        let stored: Vec<(String, Option<String>)> = submissions::table
+            .select((submissions::tracking_code, submissions::idempotency_key))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(stored.len(), 3, "{:?}: {stored:?}", app.backend);
+        assert!(!stored.iter().any(|(_, k)| k.as_deref() == Some("k-bad")));
+        let mail: Vec<String> = outbox_messages::table
+            .select(outbox_messages::body_text)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(mail.len(), 1);
+        assert!(
+            mail[0].contains(&a.tracking_code),
+            "the receipt says the new code"
+        );
+        assert_eq!(count(&app, "opinions"), 3);
+    }
+}
