@@ -184,9 +184,14 @@ pub fn init_tracing(filter: &str) {
         .try_init();
 }
 
-/// Connects and migrates: what every command that touches the database starts with.
-fn open_database(config: &Config) -> Result<Database, CliError> {
-    let db = Database::connect(&config.database_url, config.pool_size)?;
+/// Connects and migrates: what every command that touches the database starts with (the
+/// server with its pool, the other commands with [`Database::connect_for_command`]).
+fn open_database(config: &Config, serving: bool) -> Result<Database, CliError> {
+    let db = if serving {
+        Database::connect(&config.database_url, config.pool_size)?
+    } else {
+        Database::connect_for_command(&config.database_url)?
+    };
     let applied = db.migrate()?;
     for name in &applied {
         tracing::info!(migration = %name, "applied migration");
@@ -227,7 +232,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import { file, consultation } => {
             init_tracing("warn");
             let bytes = read_file(&file)?;
-            let db = open_database(&config)?;
+            let db = open_database(&config, false)?;
             let mut conn = db.get()?;
             let c = match crate::db::consultations::find(&mut conn, &consultation)? {
                 Some(c) => c,
@@ -273,7 +278,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             out,
         } => {
             init_tracing("warn");
-            let db = open_database(&config)?;
+            let db = open_database(&config, false)?;
             let mut conn = db.get()?;
             report(
                 &mut conn,
@@ -286,7 +291,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Serve => {
             init_tracing(&config.log);
-            let db = open_database(&config)?;
+            let db = open_database(&config, true)?;
             let mut conn = db.get()?;
             if crate::db::users::count_active_admins(&mut conn)? == 0 {
                 eprintln!("{}", i18n::t(cli_locale(), "cli.no_admin"));
@@ -298,7 +303,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Migrate => {
             init_tracing("warn");
-            let db = Database::connect(&config.database_url, 1)?;
+            let db = Database::connect_for_command(&config.database_url)?;
             let applied = db.migrate()?;
             if applied.is_empty() {
                 println!("database is up to date ({})", db.backend.as_str());
@@ -330,7 +335,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 None
             };
-            let db = open_database(&config)?;
+            let db = open_database(&config, false)?;
             let mut conn = db.get()?;
             let user = app::users::create_user(
                 &mut conn,
@@ -349,7 +354,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             init_tracing("warn");
-            let db = open_database(&config)?;
+            let db = open_database(&config, false)?;
             let mut conn = db.get()?;
             let token = app::users::create_token(&mut conn, &email, &name, &Actor::cli())
                 .map_err(app_error)?;

@@ -221,13 +221,25 @@ impl Database {
     /// Connects (failing fast with a clear message when the database cannot be reached),
     /// and builds the pool. Does not migrate.
     pub fn connect(url: &str, pool_size: u32) -> Result<Self, DbError> {
+        Self::build(url, pool_size, 1)
+    }
+
+    /// For a command that runs and exits: at most two connections, none opened in the
+    /// background. (A pool keeping one idle connection opens a new one behind a taken one;
+    /// a process that exits while that connection is being opened can crash in libpq's
+    /// clean-up.)
+    pub fn connect_for_command(url: &str) -> Result<Self, DbError> {
+        Self::build(url, 2, 0)
+    }
+
+    fn build(url: &str, pool_size: u32, min_idle: u32) -> Result<Self, DbError> {
         let target = DbTarget::parse(url)?;
         // One direct connection first: a clear error at once instead of a pool time-out.
         drop(target.establish()?);
         let manager = ConnectionManager::<DbConnection>::new(target.diesel_url());
         let pool = Pool::builder()
             .max_size(pool_size)
-            .min_idle(Some(1))
+            .min_idle(Some(min_idle))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)

@@ -48,8 +48,10 @@ impl Env {
     }
 }
 
+/// What the command wrote to stderr, after how it ended (an exit code, or the signal that
+/// ended it).
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    format!("{}: {}", o.status, String::from_utf8_lossy(&o.stderr))
 }
 
 fn stdout(o: &Output) -> String {
