@@ -459,6 +459,11 @@ pub enum PublishOutcome {
     NotReady {
         missing: Vec<Missing>,
     },
+    /// The report is the same as the latest edition (a second click, a reload): no new
+    /// edition, no notices.
+    Unchanged {
+        publication: PublicationInfo,
+    },
 }
 
 /// Publishes the report: checks readiness, freezes both editions as a new, numbered
@@ -483,21 +488,39 @@ pub fn publish(
         let public = model::build(g.input(Edition::Public, config.clone()));
         let decided = g.published_decisions(&config);
         let edition_no = db::report::next_edition_no(conn, &c.id)?;
-        let previous = match db::report::publication(conn, &c.id, Some(edition_no - 1))? {
+        let json = |r: &Report| {
+            serde_json::to_string(r).map_err(|e| Error::Conflict(format!("report snapshot: {e}")))
+        };
+        let (model_json, public_model_json) = (json(&internal)?, json(&public)?);
+        let last = db::report::publication(conn, &c.id, Some(edition_no - 1))?;
+        if let Some(last) = &last {
+            if c.status() == Status::Published
+                && last.model_json == model_json
+                && last.public_model_json == public_model_json
+            {
+                return Ok(PublishOutcome::Unchanged {
+                    publication: PublicationInfo {
+                        id: last.id.clone(),
+                        consultation_id: last.consultation_id.clone(),
+                        edition_no: last.edition_no,
+                        title: last.title.clone(),
+                        published_at: last.published_at,
+                    },
+                });
+            }
+        }
+        let previous = match &last {
             Some(p) => db::report::published_decisions(conn, &p.id)?,
             None => vec![],
         };
         let now = db::now();
-        let json = |r: &Report| {
-            serde_json::to_string(r).map_err(|e| Error::Conflict(format!("report snapshot: {e}")))
-        };
         let p = Publication {
             id: db::new_id(),
             consultation_id: c.id.clone(),
             edition_no,
             title: internal.title.clone(),
-            model_json: json(&internal)?,
-            public_model_json: json(&public)?,
+            model_json,
+            public_model_json,
             published_by: actor.user_id.clone(),
             published_at: now,
         };

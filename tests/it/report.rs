@@ -1072,6 +1072,20 @@ async fn readiness_lists_what_is_missing_and_publishing_waits_for_it() {
                 .unwrap()
         };
         assert_eq!(status, "published");
+        // A second click on the same form: no second edition, and the page says why.
+        let r = b
+            .post_form(
+                &format!("/staff/consultations/{id}/report/publish"),
+                &[("csrf_token", &csrf)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/staff/consultations/{id}/report?unchanged=1").as_str())
+        );
+        let page = b.get(r.header("location").unwrap()).await;
+        assert!(page.text().contains("报告与第 1 版相同，没有发布新版本。"));
 
         // The layout form: checkboxes, title and wording; a bad wording is shown, not saved.
         let page = b.get(&format!("/staff/consultations/{id}/report")).await;
@@ -1241,9 +1255,11 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
         assert_eq!(mails.len(), 2);
         assert!(mails[1].1.contains("已更正"));
 
-        // Nothing changed: a third edition tells no one again.
+        // Nothing changed (a second click, a reload): no third edition, no notice.
         let r = publish(&app, &s, &s.staff).await;
-        assert_eq!(r.json()["edition_no"], 3);
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["unchanged"], true);
+        assert_eq!(r.json()["edition_no"], 2);
         assert_eq!(r.json()["notices"], 0);
         assert_eq!(outbox(&app).len(), 2);
 
@@ -1258,18 +1274,18 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
             .iter()
             .map(|p| p["edition_no"].as_i64().unwrap())
             .collect();
-        assert_eq!(editions, [3, 2, 1]);
+        assert_eq!(editions, [2, 1]);
 
         // The public report page: the latest edition, earlier ones by date, every download.
         let page = app.get(&format!("/c/{}/report", s.slug)).await;
         assert_eq!(page.status, 200);
         let html = page.text();
-        assert!(html.contains("第 3 版"));
+        assert!(html.contains("第 2 版"));
         assert!(html.contains("<link rel=\"stylesheet\" href=\"/static/report.css\">"));
         assert!(html.contains(&format!("href=\"/c/{}/report?edition_no=1\"", s.slug)));
         for f in ["json", "html", "docx", "xlsx", "csv"] {
             assert!(
-                html.contains(&format!("format={f}&#38;edition=public&#38;publication=3")),
+                html.contains(&format!("format={f}&#38;edition=public&#38;publication=2")),
                 "{f}"
             );
         }
@@ -1307,7 +1323,7 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
                 .get_result(&mut *app.conn())
                 .unwrap()
         };
-        assert_eq!(n, 3);
+        assert_eq!(n, 2);
         // And in every decision's history, once per edition.
         let n: i64 = {
             use yijian::db::schema::decision_history;
@@ -1318,7 +1334,7 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
                 .get_result(&mut *app.conn())
                 .unwrap()
         };
-        assert_eq!(n, 3);
+        assert_eq!(n, 2);
     }
 }
 

@@ -350,6 +350,12 @@ pub async fn publish(
                 ))
                 .json(body)
         }
+        PublishOutcome::Unchanged { publication } => {
+            let mut body = publication_json(&publication, &slug, tz);
+            body["unchanged"] = json!(true);
+            body["notices"] = json!(0);
+            HttpResponse::Ok().json(body)
+        }
         PublishOutcome::NotReady { missing } => {
             HttpResponse::build(StatusCode::CONFLICT).json(json!({
                 "error": "not_ready",

@@ -67,6 +67,8 @@ struct ReportPage {
 pub struct PageQuery {
     pub edition: Option<String>,
     pub published: Option<i64>,
+    /// Publishing found nothing changed since this edition.
+    pub unchanged: Option<i64>,
 }
 
 struct Loaded {
@@ -194,9 +196,11 @@ pub async fn show(
         Some("public") => Edition::Public,
         _ => Edition::Internal,
     };
-    let notice = q
-        .published
-        .map(|n| t.tf("report.staff.published", &[("n", &n.to_string())]));
+    let notice = match (q.published, q.unchanged) {
+        (Some(n), _) => Some(t.tf("report.staff.published", &[("n", &n.to_string())])),
+        (None, Some(n)) => Some(t.tf("report.staff.unchanged", &[("n", &n.to_string())])),
+        (None, None) => None,
+    };
     render(
         &state,
         &user,
@@ -234,6 +238,10 @@ pub async fn publish(
     match outcome {
         PublishOutcome::Published { publication, .. } => Ok(page::see_other(&format!(
             "/staff/consultations/{id}/report?published={}",
+            publication.edition_no
+        ))),
+        PublishOutcome::Unchanged { publication } => Ok(page::see_other(&format!(
+            "/staff/consultations/{id}/report?unchanged={}",
             publication.edition_no
         ))),
         PublishOutcome::NotReady { .. } => {
