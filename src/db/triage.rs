@@ -939,7 +939,8 @@ pub fn cluster_decisions(
 }
 
 /// Gives an undecided opinion the decision its cluster agreed on, in `state` (`proposed` or
-/// `approved`), with its history entry. `by` is who approved the cluster's decision.
+/// `approved`, then as approved by `approved_by`, who approved the cluster's decision), with
+/// history entries that say so (`note`) and name no one as deciding.
 #[allow(clippy::too_many_arguments)]
 pub fn inherit_decision(
     conn: &mut DbConnection,
@@ -951,24 +952,7 @@ pub fn inherit_decision(
     note: &str,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let approved_at = (state == "approved").then_some(at);
-    diesel::insert_into(decisions::table)
-        .values((
-            decisions::id.eq(new_id()),
-            decisions::opinion_id.eq(opinion_id),
-            decisions::status.eq(status),
-            decisions::rationale.eq(rationale),
-            decisions::state.eq(state),
-            decisions::decided_at.eq(at),
-            decisions::approved_by.eq(approved_by),
-            decisions::approved_at.eq(approved_at),
-            decisions::updated_at.eq(at),
-        ))
-        .execute(conn)?;
-    diesel::update(opinions::table.find(opinion_id))
-        .set((opinions::state.eq(state), opinions::updated_at.eq(at)))
-        .execute(conn)?;
-    // The decision's history says it was proposed (and approved) with its cluster, by nobody.
+    propose(conn, opinion_id, status, rationale, None, at)?;
     add_history(
         conn,
         opinion_id,
@@ -980,6 +964,8 @@ pub fn inherit_decision(
         at,
     )?;
     if state == "approved" {
+        set_decision_state(conn, opinion_id, "approved", approved_by, None, at)?;
+        set_state(conn, opinion_id, "approved", at)?;
         add_history(
             conn,
             opinion_id,
