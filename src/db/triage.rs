@@ -302,9 +302,13 @@ pub fn cluster_sizes_of(
     conn: &mut DbConnection,
     consultation_id: &str,
 ) -> Result<Vec<(String, i64)>, DbError> {
+    // Through the consultation's clusters, so only their members are read (from the index on
+    // `cluster_id`), not every opinion of the consultation.
+    let clusters = opinion_clusters::table
+        .filter(opinion_clusters::consultation_id.eq(consultation_id))
+        .select(opinion_clusters::id.nullable());
     let v: Vec<(Option<String>, i64)> = opinions::table
-        .filter(opinions::consultation_id.eq(consultation_id))
-        .filter(opinions::cluster_id.is_not_null())
+        .filter(opinions::cluster_id.eq_any(clusters))
         .group_by(opinions::cluster_id)
         .select((opinions::cluster_id, diesel::dsl::count_star()))
         .load(conn)?;

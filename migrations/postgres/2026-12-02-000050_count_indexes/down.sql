@@ -1,0 +1,2 @@
+DROP INDEX opinions_consultation_state;
+CREATE INDEX opinions_consultation_state ON opinions (consultation_id, state);
