@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::{Actor, Error, Result};
-use crate::db::solicitations::{self as dbs, Attachment};
+use crate::db::attachments::{self as store, Attachment};
 use crate::db::{DbConnection, new_id, now};
 use crate::domain::Role;
 
@@ -90,7 +90,7 @@ pub fn store(
         uploaded_by: actor.user_id.clone(),
         created_at: now(),
     };
-    dbs::insert_attachment(conn, &a)?;
+    store::insert(conn, &a)?;
     Ok(a)
 }
 
@@ -105,11 +105,11 @@ pub fn open(
     id: &str,
     actor: &Actor,
 ) -> Result<(Attachment, Vec<u8>)> {
-    let a = dbs::find_attachment(conn, id)?.ok_or(Error::NotFound)?;
+    let a = store::find(conn, id)?.ok_or(Error::NotFound)?;
     let allowed = match actor.role {
         Some(Role::Staff | Role::Admin | Role::Approver) => true,
         Some(Role::Department) => {
-            let units = dbs::attachment_units(conn, id)?;
+            let units = store::units_of(conn, id)?;
             actor.unit_id.as_ref().is_some_and(|u| units.contains(u))
                 || (a.uploaded_by.is_some() && a.uploaded_by == actor.user_id)
         }

@@ -461,7 +461,7 @@ pub fn reply(
         }
     }
     if let Some(a) = &input.attachment_id {
-        if dbs::find_attachment(conn, a)?.is_none() {
+        if crate::db::attachments::find(conn, a)?.is_none() {
             errors.insert("attachment".into(), "attachment.error.missing".into());
         }
     }

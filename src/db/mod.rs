@@ -1,5 +1,6 @@
 //! Storage: one diesel codebase over SQLite and PostgreSQL. Knows nothing of HTTP.
 
+pub mod attachments;
 pub mod audit;
 pub mod consultations;
 pub mod drafts;

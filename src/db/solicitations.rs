@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    attachments, clauses, consultations, opinion_clauses, opinions, solicitation_replies,
-    solicitations, submission_clauses, submissions, units, users,
+    clauses, consultations, opinion_clauses, opinions, solicitation_replies, solicitations,
+    submission_clauses, submissions, units, users,
 };
 use super::{DbConnection, DbError, new_id};
 
@@ -357,52 +357,6 @@ pub fn mark_reminded(
             .execute(conn)?,
     };
     Ok(n == 1)
-}
-
-/// A stored file's record.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = attachments)]
-pub struct Attachment {
-    pub id: String,
-    pub sha256: String,
-    pub size_bytes: i64,
-    pub media_type: String,
-    pub filename: String,
-    pub uploaded_by: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn insert_attachment(conn: &mut DbConnection, a: &Attachment) -> Result<(), DbError> {
-    diesel::insert_into(attachments::table)
-        .values(a)
-        .execute(conn)?;
-    Ok(())
-}
-
-pub fn find_attachment(conn: &mut DbConnection, id: &str) -> Result<Option<Attachment>, DbError> {
-    Ok(attachments::table
-        .find(id)
-        .select(Attachment::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// The units whose replies carry this attachment (who may download it besides the office).
-pub fn attachment_units(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, DbError> {
-    Ok(submissions::table
-        .filter(submissions::attachment_id.eq(id))
-        .filter(submissions::unit_id.is_not_null())
-        .select(submissions::unit_id.assume_not_null())
-        .load(conn)?
-        .into_iter()
-        .chain(
-            solicitation_replies::table
-                .inner_join(solicitations::table)
-                .filter(solicitation_replies::attachment_id.eq(id))
-                .select(solicitations::unit_id)
-                .load::<String>(conn)?,
-        )
-        .collect())
 }
 
 /// Units by kind (for "all districts" / "all departments"), enabled only.
