@@ -416,8 +416,12 @@ impl Intake {
                 // The writer keeps a larger page cache and leaves checkpoints (copying the
                 // write-ahead log back into the database file, with its fsync) to a thread of
                 // their own, so a batch's commit never waits for one.
-                conn.batch_execute("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;")
-                    .map_err(DbError::Query)?;
+                // It also waits for the write lock its own way (see `wait_for_write_lock`).
+                conn.batch_execute(
+                    "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0; \
+                     PRAGMA busy_timeout = 0;",
+                )
+                .map_err(DbError::Query)?;
                 let mut checkpointer = target.establish()?;
                 // The checkpointer stops when the writer does (its sender dropped).
                 let (writing, stopped) = mpsc::channel::<()>();
@@ -463,11 +467,32 @@ impl Intake {
     }
 }
 
-/// Copies the write-ahead log back into the database file twice a second, without blocking
-/// readers or the writer (a passive checkpoint); the log then starts over from its beginning.
+/// Takes the database's write lock for the batch (see `db::lock_for_writing`), trying again
+/// every 200 µs while another writer (an email being marked sent, the clock) holds it, for
+/// up to ten seconds. SQLite's own busy handler sleeps 1, 2, 5, 10… up to 100 ms between
+/// tries, and every comment of the batch would wait out the sleep.
+fn wait_for_write_lock(conn: &mut DbConnection) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match db::lock_for_writing(conn) {
+            Err(DbError::Query(e))
+                if e.to_string().contains("locked") && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+            other => return other.map_err(Error::from),
+        }
+    }
+}
+
+/// Copies the write-ahead log back into the database file ten times a second, without
+/// blocking readers or the writer (a passive checkpoint); the log then starts over from its
+/// beginning. Small, frequent checkpoints: a checkpoint's `fsync` of the database file slows
+/// the writer's own `fsync` of the log, and at two a second (or one in five seconds) a commit
+/// now and then took 100–300 ms, which every comment of its batch waited out.
 fn checkpoint_loop(conn: &mut DbConnection, stopped: &mpsc::Receiver<()>) {
     while let Err(mpsc::RecvTimeoutError::Timeout) =
-        stopped.recv_timeout(std::time::Duration::from_millis(500))
+        stopped.recv_timeout(std::time::Duration::from_millis(100))
     {
         if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
             tracing::warn!(error = %e, "checkpoint failed; retrying");
@@ -496,19 +521,24 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
         let started = std::time::Instant::now();
         let size = requests.len();
         let mut cache = BatchCache::default();
+        let mut locked = started;
+        let mut written = started;
         let committed = conn.transaction::<_, Error, _>(|c| {
-            // The write lock first: see `db::lock_for_writing`.
-            db::lock_for_writing(c)?;
+            wait_for_write_lock(c)?;
+            locked = std::time::Instant::now();
             let prepared: Vec<Result<Prepared>> = requests
                 .into_iter()
                 .map(|r| prepare(c, r, &mut cache))
                 .collect();
             results = write_batch(c, prepared)?;
+            written = std::time::Instant::now();
             Ok(())
         });
         tracing::debug!(
             size,
             elapsed_us = started.elapsed().as_micros() as u64,
+            lock_wait_us = (locked - started).as_micros() as u64,
+            commit_us = written.elapsed().as_micros() as u64,
             "intake batch committed"
         );
         match committed {
