@@ -215,6 +215,19 @@ pub struct Prepared {
     pub receipt: Option<ReceiptMail>,
 }
 
+impl Prepared {
+    /// Draws a new tracking code (the one drawn is taken) and composes the receipt email
+    /// again with it.
+    fn redraw_code(&mut self) -> Result<()> {
+        self.new.submission.tracking_code = tracking::new_code();
+        if let Some(r) = &mut self.receipt {
+            r.receipt.tracking_code = self.new.submission.tracking_code.clone();
+            self.new.outbox = Some(r.compose(&self.new.submission.id)?);
+        }
+        Ok(())
+    }
+}
+
 /// The receipt email of a comment, before it is composed.
 #[derive(Debug, Clone)]
 pub struct ReceiptMail {
@@ -236,25 +249,17 @@ impl ReceiptMail {
 /// Writes one prepared submission inside the caller's transaction, in a savepoint: a repeated
 /// idempotency key returns the earlier receipt; a tracking-code collision draws a new code (and
 /// composes the receipt email again with it).
-fn write_one(conn: &mut DbConnection, p: Prepared) -> Result<Receipt> {
-    let Prepared {
-        new: mut n,
-        mut receipt,
-    } = p;
+fn write_one(conn: &mut DbConnection, mut p: Prepared) -> Result<Receipt> {
     for _ in 0..3 {
-        match conn.transaction(|c| db::submissions::insert(c, &n)) {
-            Ok(()) => return Ok(Receipt::of(&n.submission, false)),
+        match conn.transaction(|c| db::submissions::insert(c, &p.new)) {
+            Ok(()) => return Ok(Receipt::of(&p.new.submission, false)),
             Err(e) if e.is_unique_violation() => {
-                if let Some(key) = &n.submission.idempotency_key {
+                if let Some(key) = &p.new.submission.idempotency_key {
                     if let Some(prev) = db::submissions::find_by_idempotency_key(conn, key)? {
                         return Ok(Receipt::of(&prev, true));
                     }
                 }
-                n.submission.tracking_code = tracking::new_code();
-                if let Some(r) = &mut receipt {
-                    r.receipt.tracking_code = n.submission.tracking_code.clone();
-                    n.outbox = Some(r.compose(&n.submission.id)?);
-                }
+                p.redraw_code()?;
             }
             Err(e) => return Err(e.into()),
         }
@@ -333,11 +338,7 @@ pub fn write_batch(
         }
         for (_, p) in to_write.iter_mut() {
             if clash.contains(&p.new.submission.tracking_code) {
-                p.new.submission.tracking_code = tracking::new_code();
-                if let Some(r) = &mut p.receipt {
-                    r.receipt.tracking_code = p.new.submission.tracking_code.clone();
-                    p.new.outbox = Some(r.compose(&p.new.submission.id)?);
-                }
+                p.redraw_code()?;
             }
         }
     }

@@ -1050,12 +1050,10 @@ async fn readiness_lists_what_is_missing_and_publishing_waits_for_it() {
             "action=\"/staff/consultations/{id}/report/publish\""
         )));
         let csrf = Browser::csrf(&page);
-        let r = b
-            .post_form(
-                &format!("/staff/consultations/{id}/report/publish"),
-                &[("csrf_token", &csrf)],
-            )
-            .await;
+        let publish_path = format!("/staff/consultations/{id}/report/publish");
+        let publish_fields = [("csrf_token", csrf.as_str())];
+        let publish_form = || b.post_form(&publish_path, &publish_fields);
+        let r = publish_form().await;
         assert_eq!(r.status, 303, "{}", r.text());
         assert_eq!(
             r.header("location"),
@@ -1073,12 +1071,7 @@ async fn readiness_lists_what_is_missing_and_publishing_waits_for_it() {
         };
         assert_eq!(status, "published");
         // A second click on the same form: no second edition, and the page says why.
-        let r = b
-            .post_form(
-                &format!("/staff/consultations/{id}/report/publish"),
-                &[("csrf_token", &csrf)],
-            )
-            .await;
+        let r = publish_form().await;
         assert_eq!(r.status, 303, "{}", r.text());
         assert_eq!(
             r.header("location"),
