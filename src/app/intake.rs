@@ -163,16 +163,8 @@ pub fn prepare(conn: &mut DbConnection, req: Request, cache: &mut BatchCache) ->
         to: to.clone(),
         locale,
         base_url,
-        receipt: compose::Receipt {
-            tracking_code: code.clone(),
-            consultation_title: c.title.clone(),
-            comment: input.body.clone(),
-        },
     });
-    let outbox = match &receipt {
-        Some(r) => Some(r.compose(&submission_id)?),
-        None => None,
-    };
+    let outbox = receipt.as_ref().map(|r| r.compose(&code, &submission_id));
     let new = NewSubmission {
         submission: Submission {
             id: submission_id,
@@ -211,38 +203,35 @@ pub fn prepare(conn: &mut DbConnection, req: Request, cache: &mut BatchCache) ->
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub new: NewSubmission,
-    /// What the receipt email says, to compose it again should the tracking code change.
+    /// Where the receipt email goes, to address it again should the tracking code change.
     pub receipt: Option<ReceiptMail>,
 }
 
 impl Prepared {
-    /// Draws a new tracking code (the one drawn is taken) and composes the receipt email
+    /// Draws a new tracking code (the one drawn is taken) and addresses the receipt email
     /// again with it.
-    fn redraw_code(&mut self) -> Result<()> {
+    fn redraw_code(&mut self) {
         self.new.submission.tracking_code = tracking::new_code();
-        if let Some(r) = &mut self.receipt {
-            r.receipt.tracking_code = self.new.submission.tracking_code.clone();
-            self.new.outbox = Some(r.compose(&self.new.submission.id)?);
+        if let Some(r) = &self.receipt {
+            let s = &self.new.submission;
+            self.new.outbox = Some(r.compose(&s.tracking_code, &s.id));
         }
-        Ok(())
     }
 }
 
-/// The receipt email of a comment, before it is composed.
+/// Where the receipt email of a comment goes. Its body is composed by the sender, from the
+/// submission (see [`compose::receipt_pending`]).
 #[derive(Debug, Clone)]
 pub struct ReceiptMail {
     pub to: String,
     pub locale: Locale,
     pub base_url: String,
-    pub receipt: compose::Receipt,
 }
 
 impl ReceiptMail {
-    fn compose(&self, submission_id: &str) -> Result<NewOutbox> {
-        Ok(
-            compose::receipt(self.locale, &self.to, &self.base_url, &self.receipt)?
-                .related("submission", submission_id),
-        )
+    fn compose(&self, tracking_code: &str, submission_id: &str) -> NewOutbox {
+        compose::receipt_pending(self.locale, &self.to, &self.base_url, tracking_code)
+            .related("submission", submission_id)
     }
 }
 
@@ -259,7 +248,7 @@ fn write_one(conn: &mut DbConnection, mut p: Prepared) -> Result<Receipt> {
                         return Ok(Receipt::of(&prev, true));
                     }
                 }
-                p.redraw_code()?;
+                p.redraw_code();
             }
             Err(e) => return Err(e.into()),
         }
@@ -338,7 +327,7 @@ pub fn write_batch(
         }
         for (_, p) in to_write.iter_mut() {
             if clash.contains(&p.new.submission.tracking_code) {
-                p.redraw_code()?;
+                p.redraw_code();
             }
         }
     }
@@ -413,16 +402,7 @@ impl Intake {
         let target = DbTarget::parse(database_url)?;
         let writer = match target {
             DbTarget::Sqlite(_) => {
-                let mut conn = target.establish()?;
-                // The writer keeps a larger page cache and leaves checkpoints (copying the
-                // write-ahead log back into the database file, with its fsync) to a thread of
-                // their own, so a batch's commit never waits for one.
-                // It also waits for the write lock its own way (see `wait_for_write_lock`).
-                conn.batch_execute(
-                    "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0; \
-                     PRAGMA busy_timeout = 0;",
-                )
-                .map_err(DbError::Query)?;
+                let mut conn = open_writer(&target)?;
                 let mut checkpointer = target.establish()?;
                 // The checkpointer stops when the writer does (its sender dropped).
                 let (writing, stopped) = mpsc::channel::<()>();
@@ -468,6 +448,57 @@ impl Intake {
     }
 }
 
+/// Opens the intake writer's connection to SQLite. It keeps a larger page cache and leaves
+/// checkpoints (copying the write-ahead log back into the database file, with its fsync) to a
+/// thread of their own, so a batch's commit never waits for one. It also waits for the write
+/// lock its own way (see `wait_for_write_lock`).
+pub fn open_writer(target: &DbTarget) -> std::result::Result<DbConnection, DbError> {
+    let mut conn = target.establish()?;
+    conn.batch_execute(
+        "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0; PRAGMA busy_timeout = 0;",
+    )
+    .map_err(DbError::Query)?;
+    Ok(conn)
+}
+
+/// What the writer does with one batch: takes the write lock, checks and writes every
+/// comment, commits. The outer error means nothing was committed.
+pub fn commit_batch(
+    conn: &mut DbConnection,
+    requests: Vec<Request>,
+) -> Result<Vec<Result<Receipt>>> {
+    let mut cache = BatchCache::default();
+    let size = requests.len();
+    let started = std::time::Instant::now();
+    let (mut locked, mut written) = (started, started);
+    let results = conn.transaction::<_, Error, _>(|c| {
+        wait_for_write_lock(c)?;
+        locked = std::time::Instant::now();
+        let prepared: Vec<Result<Prepared>> = requests
+            .into_iter()
+            .map(|r| prepare(c, r, &mut cache))
+            .collect();
+        let results = write_batch(c, prepared)?;
+        written = std::time::Instant::now();
+        Ok(results)
+    });
+    tracing::debug!(
+        size,
+        lock_wait_us = (locked - started).as_micros() as u64,
+        write_us = (written - locked).as_micros() as u64,
+        commit_us = written.elapsed().as_micros() as u64,
+        "intake batch committed"
+    );
+    results
+}
+
+/// Copies the write-ahead log back into the database file without blocking readers or the
+/// writer (a passive checkpoint).
+pub fn checkpoint(conn: &mut DbConnection) -> std::result::Result<(), DbError> {
+    conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")
+        .map_err(DbError::Query)
+}
+
 /// Takes the database's write lock for the batch (see `db::lock_for_writing`), trying again
 /// every 200 µs while another writer (an email being marked sent, the clock) holds it, for
 /// up to ten seconds. SQLite's own busy handler sleeps 1, 2, 5, 10… up to 100 ms between
@@ -495,7 +526,7 @@ fn checkpoint_loop(conn: &mut DbConnection, stopped: &mpsc::Receiver<()>) {
     while let Err(mpsc::RecvTimeoutError::Timeout) =
         stopped.recv_timeout(std::time::Duration::from_millis(100))
     {
-        if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+        if let Err(e) = checkpoint(conn) {
             tracing::warn!(error = %e, "checkpoint failed; retrying");
         }
     }
@@ -510,7 +541,6 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let mut results: Vec<Result<Receipt>> = Vec::new();
         let mut replies = Vec::with_capacity(jobs.len());
         let requests: Vec<Request> = jobs
             .into_iter()
@@ -519,31 +549,9 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
                 j.request
             })
             .collect();
-        let started = std::time::Instant::now();
-        let size = requests.len();
-        let mut cache = BatchCache::default();
-        let mut locked = started;
-        let mut written = started;
-        let committed = conn.transaction::<_, Error, _>(|c| {
-            wait_for_write_lock(c)?;
-            locked = std::time::Instant::now();
-            let prepared: Vec<Result<Prepared>> = requests
-                .into_iter()
-                .map(|r| prepare(c, r, &mut cache))
-                .collect();
-            results = write_batch(c, prepared)?;
-            written = std::time::Instant::now();
-            Ok(())
-        });
-        tracing::debug!(
-            size,
-            elapsed_us = started.elapsed().as_micros() as u64,
-            lock_wait_us = (locked - started).as_micros() as u64,
-            commit_us = written.elapsed().as_micros() as u64,
-            "intake batch committed"
-        );
+        let committed = commit_batch(conn, requests);
         match committed {
-            Ok(()) => {
+            Ok(results) => {
                 for (reply, r) in replies.into_iter().zip(results) {
                     let _ = reply.send(r);
                 }

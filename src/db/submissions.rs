@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    audit_events, clauses, draft_versions, opinion_clauses, opinions, submission_clauses,
-    submissions,
+    audit_events, clauses, consultations, draft_versions, opinion_clauses, opinions,
+    submission_clauses, submissions,
 };
 use super::{DbConnection, DbError, new_id};
 
@@ -205,6 +205,24 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Submis
     Ok(submissions::table
         .filter(submissions::tracking_code.eq(code))
         .select(Submission::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What a receipt email says: the tracking code, the comment as received and the title of its
+/// consultation.
+pub fn receipt_facts(
+    conn: &mut DbConnection,
+    submission_id: &str,
+) -> Result<Option<(String, String, String)>, DbError> {
+    Ok(submissions::table
+        .inner_join(consultations::table)
+        .filter(submissions::id.eq(submission_id))
+        .select((
+            submissions::tracking_code,
+            submissions::body,
+            consultations::title,
+        ))
         .first(conn)
         .optional()?)
 }

@@ -281,6 +281,30 @@ fn row(
     }
 }
 
+/// The receipt of a comment as the intake writes it: addressed, with its subject and
+/// Message-ID, and no body yet. The sender composes the body from the submission (see
+/// [`receipt`] and `mail::worker`), so the comment's text is not stored a second and third
+/// time, as plain text and as HTML, in the transaction every comment waits for.
+pub fn receipt_pending(locale: Locale, to: &str, base_url: &str, tracking_code: &str) -> NewOutbox {
+    let subject = one_line(Tr::new(locale).tf("mail.receipt.subject", &[("code", tracking_code)]));
+    let mut m = row(
+        "receipt",
+        locale,
+        to,
+        base_url,
+        subject,
+        String::new(),
+        String::new(),
+    );
+    m.body_html = None;
+    m
+}
+
+/// Whether a message still waits for its body (see [`receipt_pending`]).
+pub fn is_pending(body_text: &str) -> bool {
+    body_text.is_empty()
+}
+
 /// The receipt of a comment, to the address the commenter gave.
 pub fn receipt(locale: Locale, to: &str, base_url: &str, m: &Receipt) -> Result<NewOutbox, Error> {
     let f = Frame::new(locale);

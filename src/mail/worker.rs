@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use lettre::message::Mailbox;
 
-use super::Error;
 use super::transport::{Delivered, Transport};
+use super::{Error, compose};
 use crate::db::{self, Database, outbox};
 use crate::domain::mail::{backoff, mask_address, redact_address};
+use crate::i18n::Locale;
 
 /// How the worker paces itself.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct Options {
     /// Threads sending at once on one node (each claims its own batches), so a slow server
     /// round trip does not hold up a burst of receipts.
     pub senders: usize,
+    /// The site's address, for the links of messages composed when sent (receipts).
+    pub base_url: String,
 }
 
 impl Default for Options {
@@ -46,6 +49,7 @@ impl Default for Options {
             retry_base: Duration::from_secs(60),
             retry_max: Duration::from_secs(6 * 3600),
             senders: 1,
+            base_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -57,6 +61,7 @@ impl Options {
             lease: c.mail_lease,
             max_attempts: c.mail_retry_limit,
             senders: c.mail_senders,
+            base_url: c.base_url.clone(),
             ..Self::default()
         }
     }
@@ -216,6 +221,27 @@ impl Worker {
         pass: &mut Pass,
     ) -> Result<(), Error> {
         let to = mask_address(&m.to_address);
+        let composed;
+        let m = if compose::is_pending(&m.body_text) {
+            match self.compose(conn, m) {
+                Ok(c) => {
+                    composed = c;
+                    &composed
+                }
+                Err(e) => {
+                    let error = e.to_string();
+                    outbox::mark_failed(conn, &m.id, &self.name, &error)?;
+                    pass.failed += 1;
+                    tracing::error!(
+                        kind = %m.kind, %to, message_id = %m.message_id, %error,
+                        "mail could not be composed"
+                    );
+                    return Ok(());
+                }
+            }
+        } else {
+            m
+        };
         match self.transport.send(m, &self.from) {
             Ok(delivered) => {
                 outbox::mark_sent(conn, &m.id, db::now())?;
@@ -262,6 +288,38 @@ impl Worker {
             }
         }
         Ok(())
+    }
+
+    /// The body of a message the intake wrote without one (a receipt), composed from the
+    /// submission it is about.
+    fn compose(
+        &self,
+        conn: &mut db::DbConnection,
+        m: &outbox::OutboxMessage,
+    ) -> Result<outbox::OutboxMessage, Error> {
+        let facts = match (m.kind.as_str(), m.related_type.as_deref(), &m.related_id) {
+            ("receipt", Some("submission"), Some(id)) => db::submissions::receipt_facts(conn, id)?,
+            _ => None,
+        };
+        let Some((tracking_code, comment, consultation_title)) = facts else {
+            return Err(Error::Render(
+                "receipt",
+                "the message has no body and no submission to compose it from".into(),
+            ));
+        };
+        let locale = Locale::parse(&m.locale).unwrap_or_default();
+        let receipt = compose::Receipt {
+            tracking_code,
+            consultation_title,
+            comment,
+        };
+        let c = compose::receipt(locale, &m.to_address, &self.options.base_url, &receipt)?;
+        Ok(outbox::OutboxMessage {
+            subject: c.subject,
+            body_text: c.body_text,
+            body_html: c.body_html,
+            ..m.clone()
+        })
     }
 
     /// Passes until no due row is left (or `limit` passes ran): for tests and one-off runs.

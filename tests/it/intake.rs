@@ -460,15 +460,18 @@ async fn a_batch_settles_repeats_and_collisions_and_isolates_a_bad_row() {
             .unwrap();
         assert_eq!(stored.len(), 3, "{:?}: {stored:?}", app.backend);
         assert!(!stored.iter().any(|(_, k)| k.as_deref() == Some("k-bad")));
-        let mail: Vec<String> = outbox_messages::table
-            .select(outbox_messages::body_text)
+        // The receipt is addressed and titled with the new code; its body is composed from
+        // the submission when it is sent.
+        let mail: Vec<(String, Option<String>)> = outbox_messages::table
+            .select((outbox_messages::subject, outbox_messages::related_id))
             .load(&mut *conn)
             .unwrap();
         assert_eq!(mail.len(), 1);
         assert!(
-            mail[0].contains(&a.tracking_code),
+            mail[0].0.contains(&a.tracking_code),
             "the receipt says the new code"
         );
+        assert_eq!(mail[0].1.as_deref(), Some(a.submission_id.as_str()));
         assert_eq!(count(&app, "opinions"), 3);
     }
 }

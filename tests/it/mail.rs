@@ -205,10 +205,15 @@ fn fast() -> Options {
         retry_base: Duration::from_millis(2),
         retry_max: Duration::from_millis(20),
         senders: 1,
+        ..Options::default()
     }
 }
 
 fn smtp_worker(app: &TestApp, url: &str, options: Options) -> Worker {
+    let options = Options {
+        base_url: app.config.base_url.clone(),
+        ..options
+    };
     Worker::new(
         app.db.clone(),
         Transport::smtp(url, Duration::from_secs(5)).unwrap(),
@@ -800,6 +805,56 @@ fn queue_one(conn: &mut yijian::db::DbConnection, to: &str) -> String {
     .unwrap();
     outbox::insert(conn, &m).unwrap();
     m.id
+}
+
+/// A receipt is written without its body and composed when sent, from its submission; one
+/// whose submission cannot be found fails at once, with the reason, instead of going out empty.
+#[test]
+fn a_receipt_without_its_submission_fails_plainly() {
+    for test_db in TestDb::all() {
+        let db = test_db.connect();
+        db.migrate().unwrap();
+        let mut conn = db.get().unwrap();
+        let m = compose::receipt_pending(
+            Locale::ZhCn,
+            "c@example.org",
+            "https://yj.example.org",
+            "YJ-GONE-0000",
+        )
+        .related("submission", "0190e1d2-0000-7000-8000-000000000000");
+        assert!(compose::is_pending(&m.body_text));
+        assert!(m.body_html.is_none());
+        assert!(m.subject.contains("YJ-GONE-0000"), "{}", m.subject);
+        outbox::insert(&mut conn, &m).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let w = Worker::new(
+            db.clone(),
+            Transport::file(dir.path()),
+            FROM.parse().unwrap(),
+            fast(),
+        );
+        let p = w.run_until_idle(5).unwrap();
+        assert_eq!((p.sent, p.failed), (0, 1), "{:?}", test_db.backend);
+        let row = outbox_messages::table
+            .filter(outbox_messages::id.eq(&m.id))
+            .select(OutboxMessage::as_select())
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(row.state, "failed");
+        assert!(
+            row.last_error
+                .as_deref()
+                .unwrap_or("")
+                .contains("no submission"),
+            "{:?}",
+            row.last_error
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing written"
+        );
+    }
 }
 
 #[test]
