@@ -307,42 +307,46 @@ pub fn write_batch(
         }
         to_write.push((i, p));
     }
-    // Tracking codes already taken (or drawn twice in this batch) are drawn again.
-    for _ in 0..3 {
-        let codes: Vec<&str> = to_write
-            .iter()
-            .map(|(_, p)| p.new.submission.tracking_code.as_str())
-            .collect();
-        let mut clash: HashSet<String> = db::submissions::taken_codes(conn, &codes)?
-            .into_iter()
-            .collect();
-        let mut seen = HashSet::new();
-        for c in &codes {
-            if !seen.insert(*c) {
-                clash.insert((*c).to_string());
+    // Codes drawn twice in this batch are drawn again. A code already taken by an earlier
+    // submission (one chance in about 10¹² per comment) makes the insert fail; then the taken
+    // ones are looked up and drawn again, and the batch tried once more, before falling back to
+    // one comment at a time. Looking them up before every batch cost more than that.
+    redraw_clashes(&mut to_write, &HashSet::new());
+    let mut written = false;
+    for attempt in 0..2 {
+        let rows: Vec<&NewSubmission> = to_write.iter().map(|(_, p)| &p.new).collect();
+        match conn.transaction(|c| db::submissions::insert_many(c, &rows)) {
+            Ok(()) => {
+                written = true;
+                break;
             }
-        }
-        if clash.is_empty() {
-            break;
-        }
-        for (_, p) in to_write.iter_mut() {
-            if clash.contains(&p.new.submission.tracking_code) {
-                p.redraw_code();
+            Err(e) if attempt == 0 && e.is_unique_violation() => {
+                for _ in 0..3 {
+                    let codes: Vec<&str> = to_write
+                        .iter()
+                        .map(|(_, p)| p.new.submission.tracking_code.as_str())
+                        .collect();
+                    let taken: HashSet<String> = db::submissions::taken_codes(conn, &codes)?
+                        .into_iter()
+                        .collect();
+                    if !redraw_clashes(&mut to_write, &taken) {
+                        break;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "batch insert refused; writing its comments one by one");
+                break;
             }
         }
     }
-    let rows: Vec<&NewSubmission> = to_write.iter().map(|(_, p)| &p.new).collect();
-    match conn.transaction(|c| db::submissions::insert_many(c, &rows)) {
-        Ok(()) => {
-            for (i, p) in &to_write {
-                results[*i] = Some(Ok(Receipt::of(&p.new.submission, false)));
-            }
+    if written {
+        for (i, p) in &to_write {
+            results[*i] = Some(Ok(Receipt::of(&p.new.submission, false)));
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "batch insert refused; writing its comments one by one");
-            for (i, p) in to_write.iter() {
-                results[*i] = Some(write_one(conn, p.clone()));
-            }
+    } else {
+        for (i, p) in to_write.iter() {
+            results[*i] = Some(write_one(conn, p.clone()));
         }
     }
     for (i, first) in repeats {
@@ -359,6 +363,22 @@ pub fn write_batch(
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(Error::Db(DbError::Unavailable))))
         .collect())
+}
+
+/// Draws new codes for the comments whose code is `taken` or drawn twice in the batch; says
+/// whether any was drawn again.
+fn redraw_clashes(to_write: &mut [(usize, Prepared)], taken: &HashSet<String>) -> bool {
+    let mut seen = HashSet::new();
+    let mut redrawn = false;
+    for (_, p) in to_write.iter_mut() {
+        while taken.contains(&p.new.submission.tracking_code)
+            || !seen.insert(p.new.submission.tracking_code.clone())
+        {
+            p.redraw_code();
+            redrawn = true;
+        }
+    }
+    redrawn
 }
 
 struct Job {
