@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load measure on SQLite (synchronous=FULL): /healthz, then durable comment submissions through
-# the public form, then the consultation page with at least 100,000 comments in the database,
+# the public form, then the consultation page with at least 100,000 comments in the database
+# (plain, and gzip-compressed as browsers take it),
 # all against one release build in one run. Prints rates, ratios, p99 and errors, and checks that
 # every acknowledged submission is in the database.
 #
@@ -88,14 +89,17 @@ while [ "$(count)" -lt "$TARGET_COMMENTS" ]; do
 done
 TOTAL=$(count)
 run "http://127.0.0.1:$PORT/c/load-test" >"$WORK/page.txt"
+# The same page as browsers ask for it (they take gzip).
+run -H 'Accept-Encoding: gzip, deflate, br' "http://127.0.0.1:$PORT/c/load-test" >"$WORK/page_gz.txt"
 RSS=$(awk '/VmHWM/{print $2/1024}' /proc/$PID/status)
 
-H=$(rate "$WORK/healthz.txt"); S=$(rate "$WORK/submit.txt"); P=$(rate "$WORK/page.txt")
+H=$(rate "$WORK/healthz.txt"); S=$(rate "$WORK/submit.txt"); P=$(rate "$WORK/page.txt"); Z=$(rate "$WORK/page_gz.txt")
 printf '\n%-34s %12s %10s %8s\n' "measure" "requests/s" "p99" "errors"
 printf '%-34s %12s %10s %8s\n' "GET /healthz" "$H" "$(p99 "$WORK/healthz.txt")" "$(errors "$WORK/healthz.txt")"
 printf '%-34s %12s %10s %8s\n' "POST comment form (durable)" "$S" "$(p99 "$WORK/submit.txt")" "$(errors "$WORK/submit.txt")"
 printf '%-34s %12s %10s %8s\n' "GET consultation page ($TOTAL comments)" "$P" "$(p99 "$WORK/page.txt")" "$(errors "$WORK/page.txt")"
-python3 -c "print(f'submissions / healthz: {float(\"$S\")/float(\"$H\"):.1%}   page / healthz: {float(\"$P\")/float(\"$H\"):.1%}')"
+printf '%-34s %12s %10s %8s\n' "the same, gzip as browsers take it" "$Z" "$(p99 "$WORK/page_gz.txt")" "$(errors "$WORK/page_gz.txt")"
+python3 -c "print(f'submissions / healthz: {float(\"$S\")/float(\"$H\"):.1%}   page / healthz: {float(\"$P\")/float(\"$H\"):.1%} (gzip: {float(\"$Z\")/float(\"$H\"):.1%})')"
 echo "acknowledged submissions: $ACKED; rows added: $((AFTER - BEFORE)); server peak RSS: ${RSS} MB"
 if [ "$((AFTER - BEFORE))" -lt "$ACKED" ]; then
   echo "LOST SUBMISSIONS: $ACKED acknowledged, $((AFTER - BEFORE)) stored" >&2

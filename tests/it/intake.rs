@@ -172,6 +172,51 @@ async fn a_person_comments_on_a_clause_and_gets_a_receipt() {
     }
 }
 
+/// The consultation page goes gzip-compressed to browsers that take it, the same page as the
+/// plain one, and plain to the rest.
+#[actix_web::test]
+async fn the_consultation_page_is_compressed_for_browsers_that_take_it() {
+    use std::io::Read;
+    for app in TestApp::all().await {
+        let (_id, slug, _, _) = open_consultation(&app).await;
+        let path = format!("/c/{slug}");
+        let plain = app.get(&path).await;
+        assert_eq!(plain.status, 200);
+        assert_eq!(plain.header("content-encoding"), None);
+        assert_eq!(plain.header("vary"), Some("Accept-Encoding"));
+        assert!(plain.text().contains("</html>"));
+        for accept in ["gzip, deflate, br", "br;q=1.0, gzip;q=0.8"] {
+            let z = app
+                .send(
+                    TestRequest::get()
+                        .uri(&path)
+                        .insert_header(("Accept-Encoding", accept)),
+                )
+                .await;
+            assert_eq!(z.status, 200);
+            assert_eq!(z.header("content-encoding"), Some("gzip"), "{accept}");
+            assert_eq!(z.header("vary"), Some("Accept-Encoding"));
+            assert!(z.body.len() < plain.body.len(), "{} bytes", z.body.len());
+            let mut html = Vec::new();
+            flate2::read::GzDecoder::new(&z.body[..])
+                .read_to_end(&mut html)
+                .unwrap();
+            assert_eq!(html, plain.body, "the same page");
+        }
+        for accept in ["gzip;q=0", "br", "identity"] {
+            let r = app
+                .send(
+                    TestRequest::get()
+                        .uri(&path)
+                        .insert_header(("Accept-Encoding", accept)),
+                )
+                .await;
+            assert_eq!(r.header("content-encoding"), None, "{accept}");
+            assert_eq!(r.body, plain.body);
+        }
+    }
+}
+
 #[actix_web::test]
 async fn the_form_refuses_outside_the_window_bots_and_forged_posts() {
     for app in TestApp::all().await {

@@ -163,6 +163,7 @@ struct ConsultationPage {
 }
 
 pub async fn show(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     Lang(t): Lang,
@@ -173,19 +174,24 @@ pub async fn show(
     // Anonymous visitors all see the same page: serve it from the cache for a few seconds.
     let key = format!("c/{slug}/{}", t.lang());
     let anonymous = nav.user_name.is_none();
+    let gzip = crate::web::cache::accepts_gzip(
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
     let mut _refreshing = None;
     if anonymous {
         match state.cache.page(&key) {
             Some((body, stale)) => match state.cache.page_refresh.try_lock() {
                 // This request renders the next page; the others keep serving this one.
                 Ok(guard) if stale => _refreshing = Some(guard),
-                _ => return Ok(cached_page(body)),
+                _ => return Ok(cached_page(body, gzip)),
             },
             None => {
                 // The first visitors wait for one render instead of all rendering.
                 let guard = state.cache.page_refresh.lock().await;
                 if let Some((body, _)) = state.cache.page(&key) {
-                    return Ok(cached_page(body));
+                    return Ok(cached_page(body, gzip));
                 }
                 _refreshing = Some(guard);
             }
@@ -227,17 +233,26 @@ pub async fn show(
     let body =
         web::Bytes::from(askama::Template::render(&page).map_err(crate::web::errors::internal)?);
     if anonymous {
-        state.cache.put_page(&key, body.clone());
+        let page = crate::web::cache::Page::new(body);
+        state.cache.put_page(&key, page.clone());
+        return Ok(cached_page(page, gzip));
     }
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(body))
 }
 
-fn cached_page(body: web::Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body)
+/// The page as anonymous visitors see it: gzip-compressed for browsers that take it.
+fn cached_page(page: crate::web::cache::Page, gzip: bool) -> HttpResponse {
+    let mut r = HttpResponse::Ok();
+    r.content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::VARY, "Accept-Encoding"));
+    match page.gzip {
+        Some(z) if gzip => r
+            .insert_header((actix_web::http::header::CONTENT_ENCODING, "gzip"))
+            .body(z),
+        _ => r.body(page.html),
+    }
 }
 
 pub struct ClauseOption {
