@@ -237,7 +237,7 @@ impl ReceiptMail {
 
 /// Writes one prepared submission inside the caller's transaction, in a savepoint: a repeated
 /// idempotency key returns the earlier receipt; a tracking-code collision draws a new code (and
-/// composes the receipt email again with it).
+/// addresses the receipt email again with it).
 fn write_one(conn: &mut DbConnection, mut p: Prepared) -> Result<Receipt> {
     for _ in 0..3 {
         match conn.transaction(|c| db::submissions::insert(c, &p.new)) {

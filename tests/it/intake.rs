@@ -185,14 +185,15 @@ async fn the_consultation_page_is_compressed_for_browsers_that_take_it() {
         assert_eq!(plain.header("content-encoding"), None);
         assert_eq!(plain.header("vary"), Some("Accept-Encoding"));
         assert!(plain.text().contains("</html>"));
+        let get = |accept: &'static str| {
+            app.send(
+                TestRequest::get()
+                    .uri(&path)
+                    .insert_header(("Accept-Encoding", accept)),
+            )
+        };
         for accept in ["gzip, deflate, br", "br;q=1.0, gzip;q=0.8"] {
-            let z = app
-                .send(
-                    TestRequest::get()
-                        .uri(&path)
-                        .insert_header(("Accept-Encoding", accept)),
-                )
-                .await;
+            let z = get(accept).await;
             assert_eq!(z.status, 200);
             assert_eq!(z.header("content-encoding"), Some("gzip"), "{accept}");
             assert_eq!(z.header("vary"), Some("Accept-Encoding"));
@@ -204,13 +205,7 @@ async fn the_consultation_page_is_compressed_for_browsers_that_take_it() {
             assert_eq!(html, plain.body, "the same page");
         }
         for accept in ["gzip;q=0", "br", "identity"] {
-            let r = app
-                .send(
-                    TestRequest::get()
-                        .uri(&path)
-                        .insert_header(("Accept-Encoding", accept)),
-                )
-                .await;
+            let r = get(accept).await;
             assert_eq!(r.header("content-encoding"), None, "{accept}");
             assert_eq!(r.body, plain.body);
         }

@@ -222,6 +222,16 @@ fn smtp_worker(app: &TestApp, url: &str, options: Options) -> Worker {
     )
 }
 
+/// A worker that writes `.eml` files into `dir`.
+fn file_worker(db: &yijian::db::Database, dir: &Path, options: Options) -> Worker {
+    Worker::new(
+        db.clone(),
+        Transport::file(dir),
+        FROM.parse().unwrap(),
+        options,
+    )
+}
+
 /// An open consultation: (id, staff token).
 async fn open_consultation(app: &TestApp) -> (String, String) {
     let staff = app.user_with_token("staff@example.org", Role::Staff, None);
@@ -827,12 +837,7 @@ fn a_receipt_without_its_submission_fails_plainly() {
         assert!(m.subject.contains("YJ-GONE-0000"), "{}", m.subject);
         outbox::insert(&mut conn, &m).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let w = Worker::new(
-            db.clone(),
-            Transport::file(dir.path()),
-            FROM.parse().unwrap(),
-            fast(),
-        );
+        let w = file_worker(&db, dir.path(), fast());
         let p = w.run_until_idle(5).unwrap();
         assert_eq!((p.sent, p.failed), (0, 1), "{:?}", test_db.backend);
         let row = outbox_messages::table
@@ -916,12 +921,7 @@ fn a_message_whose_every_attempt_was_interrupted_ends_failed() {
             ..fast()
         };
         let dir = tempfile::tempdir().unwrap();
-        let w = Worker::new(
-            db.clone(),
-            Transport::file(dir.path()),
-            FROM.parse().unwrap(),
-            options,
-        );
+        let w = file_worker(&db, dir.path(), options);
         // Two workers claimed it and died (leases already over).
         for _ in 0..2 {
             let now = yijian::db::now();
