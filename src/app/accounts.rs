@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde_json::json;
 
 use super::users::{CreateUser, create_user};
@@ -75,7 +74,7 @@ pub fn add_user(
         password: input.password.filter(|p| !p.is_empty()),
         ..input
     };
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let u = create_user(conn, input, actor)?;
         if no_password {
             queue_reset(conn, &u, links, "welcome")?;
@@ -106,7 +105,7 @@ pub fn change_user(
     actor: &Actor,
 ) -> Result<UserView> {
     actor.require(&[Role::Admin])?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let before = db::users::find(conn, id)?.ok_or(Error::NotFound)?;
         let mut errors = BTreeMap::new();
         let role = match change.role.as_deref() {
@@ -170,8 +169,12 @@ pub fn change_user(
         audit::record(
             conn,
             audit::AuditEntry {
-                before: Some(json!({"name": before.name, "role": before.role, "unit_id": before.unit_id, "disabled": !before.is_active()})),
-                after: Some(json!({"name": after.name, "role": after.role, "unit_id": after.unit_id, "disabled": !after.is_active()})),
+                before: Some(
+                    json!({"name": before.name, "role": before.role, "unit_id": before.unit_id, "disabled": !before.is_active()}),
+                ),
+                after: Some(
+                    json!({"name": after.name, "role": after.role, "unit_id": after.unit_id, "disabled": !after.is_active()}),
+                ),
                 ..actor.audit("user.change", "user", id)
             },
         )?;
@@ -209,7 +212,7 @@ pub fn change_password(
     }
     let hash = password::hash_password(new)
         .map_err(|e| Error::field("new_password", password_error(e)))?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         db::users::set_password_hash(conn, uid, &hash)?;
         audit::record(conn, actor.audit("user.password_change", "user", uid))?;
         Ok(())
@@ -254,7 +257,7 @@ pub fn request_reset(conn: &mut DbConnection, email: &str, links: &Links) -> Res
     let Some(user) = db::users::find_by_email(conn, email)?.filter(User::is_active) else {
         return Ok(());
     };
-    conn.transaction(|conn| queue_reset(conn, &user, links, "reset"))
+    db::write(conn, |conn| queue_reset(conn, &user, links, "reset"))
 }
 
 /// Whether a reset link still works (for showing its form).
@@ -266,7 +269,7 @@ pub fn reset_is_live(conn: &mut DbConnection, secret: &str) -> Result<bool> {
 pub fn reset_password(conn: &mut DbConnection, secret: &str, new: &str) -> Result<()> {
     let hash = password::hash_password(new)
         .map_err(|e| Error::field("new_password", password_error(e)))?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let at = now();
         let (reset_id, user) = db::users::find_reset(conn, &token::hash_secret(secret.trim()), at)?
             .ok_or_else(|| Error::field("token", "account.error.reset_invalid"))?;
@@ -324,7 +327,7 @@ pub fn revoke_token(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<
     if t.user_id != uid && actor.role != Some(Role::Admin) {
         return Err(Error::NotFound);
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         db::tokens::revoke(conn, id)?;
         audit::record(conn, actor.audit("token.revoke", "api_token", id))?;
         Ok(())

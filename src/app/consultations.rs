@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use chrono::FixedOffset;
-use diesel::Connection;
 use serde_json::json;
 
 use super::{Actor, Error, OFFICE, Result};
@@ -51,7 +50,7 @@ pub fn create(
         return Err(Error::Validation(errors));
     };
     let (title, draft_title) = (input.title.trim(), input.draft_title.trim());
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let slug = match slug {
             Some(s) => {
                 if db::consultations::slug_taken(conn, &s)? {
@@ -124,7 +123,7 @@ fn transition(
     now: chrono::NaiveDateTime,
 ) -> Result<Consultation> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let c = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
         let from = c.status();
         if !from.can_become(to) {
@@ -137,7 +136,10 @@ fn transition(
             let reason = reason.map(str::trim).filter(|r| !r.is_empty());
             let early = now < c.closes_at;
             if early && reason.is_none() {
-                return Err(Error::field("reason", "consultation.error.early_close_reason"));
+                return Err(Error::field(
+                    "reason",
+                    "consultation.error.early_close_reason",
+                ));
             }
             Some((now, if early { reason } else { None }))
         } else {
@@ -152,7 +154,9 @@ fn transition(
             audit::AuditEntry {
                 consultation_id: Some(id),
                 before: Some(json!({"status": from.as_str()})),
-                after: Some(json!({"status": to.as_str(), "closed_early_reason": after.closed_early_reason})),
+                after: Some(
+                    json!({"status": to.as_str(), "closed_early_reason": after.closed_early_reason}),
+                ),
                 ..actor.audit(&format!("consultation.{}", to.as_str()), "consultation", id)
             },
         )?;
@@ -274,7 +278,7 @@ pub fn update(
         return Err(Error::Validation(errors));
     }
     let (opens_at, closes_at, reason) = validate(&as_new, tz).map_err(Error::Validation)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let before = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
         if matches!(before.status(), Status::Published | Status::Archived) {
             return Err(Error::field("status", "consultation.error.frozen"));

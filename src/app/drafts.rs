@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use diesel::Connection;
 use serde::Serialize;
 use serde_json::json;
 
@@ -121,7 +120,7 @@ pub fn stage(
 ) -> Result<DraftImport> {
     actor.require(OFFICE)?;
     let (decoded, _) = decode_and_parse(filename, bytes)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         check_consultation(conn, consultation_id)?;
         let now = db::now();
         let row = DraftImport {
@@ -209,7 +208,7 @@ pub fn adjust(
     actor: &Actor,
 ) -> Result<()> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let import = load_import(conn, consultation_id, import_id)?;
         if import.saved_version_id.is_some() {
             return Err(Error::field("op", "draft.error.already_saved"));
@@ -233,7 +232,7 @@ pub fn undo(
     actor: &Actor,
 ) -> Result<()> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let import = load_import(conn, consultation_id, import_id)?;
         let mut ops = ops_of(&import);
         ops.pop();
@@ -251,7 +250,7 @@ pub fn save(
     actor: &Actor,
 ) -> Result<DraftTree> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let import = load_import(conn, consultation_id, import_id)?;
         if let Some(v) = &import.saved_version_id {
             // A second click: the version already exists.
@@ -283,7 +282,7 @@ pub fn import(
 ) -> Result<DraftTree> {
     actor.require(OFFICE)?;
     let (decoded, parsed) = decode_and_parse(filename, bytes)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let version_id = store(
             conn,
             consultation_id,

@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use tokio::sync::oneshot;
@@ -240,7 +239,7 @@ impl ReceiptMail {
 /// addresses the receipt email again with it).
 fn write_one(conn: &mut DbConnection, mut p: Prepared) -> Result<Receipt> {
     for _ in 0..3 {
-        match conn.transaction(|c| db::submissions::insert(c, &p.new)) {
+        match db::write(conn, |c| db::submissions::insert(c, &p.new)) {
             Ok(()) => return Ok(Receipt::of(&p.new.submission, false)),
             Err(e) if e.is_unique_violation() => {
                 if let Some(key) = &p.new.submission.idempotency_key {
@@ -315,7 +314,7 @@ pub fn write_batch(
     let mut written = false;
     for attempt in 0..2 {
         let rows: Vec<&NewSubmission> = to_write.iter().map(|(_, p)| &p.new).collect();
-        match conn.transaction(|c| db::submissions::insert_many(c, &rows)) {
+        match db::write(conn, |c| db::submissions::insert_many(c, &rows)) {
             Ok(()) => {
                 written = true;
                 break;
@@ -459,7 +458,9 @@ impl Intake {
                 let db = self.db.clone();
                 tokio::task::spawn_blocking(move || {
                     let mut conn = db.get()?;
-                    conn.transaction(|c| process(c, request, &mut BatchCache::default()))
+                    db::write(&mut conn, |c| {
+                        process(c, request, &mut BatchCache::default())
+                    })
                 })
                 .await
                 .map_err(|_| Error::Db(DbError::Unavailable))?
@@ -471,7 +472,7 @@ impl Intake {
 /// Opens the intake writer's connection to SQLite. It keeps a larger page cache and leaves
 /// checkpoints (copying the write-ahead log back into the database file, with its fsync) to a
 /// thread of their own, so a batch's commit never waits for one. It also waits for the write
-/// lock its own way (see `wait_for_write_lock`).
+/// lock its own way (see `db::tx::lock_for_writing`).
 pub fn open_writer(target: &DbTarget) -> std::result::Result<DbConnection, DbError> {
     let mut conn = target.establish()?;
     conn.batch_execute(
@@ -491,8 +492,7 @@ pub fn commit_batch(
     let size = requests.len();
     let started = std::time::Instant::now();
     let (mut locked, mut written) = (started, started);
-    let results = conn.transaction::<_, Error, _>(|c| {
-        wait_for_write_lock(c)?;
+    let results = db::write::<_, Error, _>(conn, |c| {
         locked = std::time::Instant::now();
         let prepared: Vec<Result<Prepared>> = requests
             .into_iter()
@@ -517,24 +517,6 @@ pub fn commit_batch(
 pub fn checkpoint(conn: &mut DbConnection) -> std::result::Result<(), DbError> {
     conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")
         .map_err(DbError::Query)
-}
-
-/// Takes the database's write lock for the batch (see `db::lock_for_writing`), trying again
-/// every 200 µs while another writer (an email being marked sent, the clock) holds it, for
-/// up to ten seconds. SQLite's own busy handler sleeps 1, 2, 5, 10… up to 100 ms between
-/// tries, and every comment of the batch would wait out the sleep.
-fn wait_for_write_lock(conn: &mut DbConnection) -> Result<()> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        match db::lock_for_writing(conn) {
-            Err(DbError::Query(e))
-                if e.to_string().contains("locked") && std::time::Instant::now() < deadline =>
-            {
-                std::thread::sleep(std::time::Duration::from_micros(200));
-            }
-            other => return other.map_err(Error::from),
-        }
-    }
 }
 
 /// Copies the write-ahead log back into the database file ten times a second, without

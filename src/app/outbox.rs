@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde::Serialize;
 
 use super::{Actor, Error, Result};
@@ -128,7 +127,7 @@ pub fn list(conn: &mut DbConnection, q: &Query, actor: &Actor) -> Result<Listing
 /// recorded in the audit log.
 pub fn resend(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Row> {
     actor.require(&[Role::Admin])?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let before = outbox::find(conn, id)?.ok_or(Error::NotFound)?;
         if before.state == "queued" {
             return Err(Error::Conflict("already queued".into()));

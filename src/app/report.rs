@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 
-use diesel::Connection;
 use serde::Serialize;
 use serde_json::json;
 
@@ -476,7 +475,7 @@ pub fn publish(
     actor: &Actor,
 ) -> Result<PublishOutcome> {
     actor.require(READERS)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let g = Gathered::read(conn, consultation_id)?;
         let missing = missing(&g);
         if !missing.is_empty() {
@@ -801,7 +800,7 @@ pub fn save_settings(
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .filter(|(_, v)| !v.is_empty())
         .collect();
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
         let known: Vec<String> = db::report::statuses(conn)?
             .into_iter()

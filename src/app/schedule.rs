@@ -48,8 +48,6 @@ pub fn notify_assignments(
 ) -> Result<usize> {
     use std::collections::BTreeMap;
 
-    use diesel::Connection;
-
     use crate::db;
     let to = at.format(MARK_FORMAT).to_string();
     let Some(seen) = db::notices::mark(conn)? else {
@@ -63,7 +61,7 @@ pub fn notify_assignments(
     if from >= at {
         return Ok(0);
     }
-    conn.transaction::<_, super::Error, _>(|conn| {
+    db::write::<_, super::Error, _>(conn, |conn| {
         // Whoever moves the mark sends this window's notices; another node finds it moved.
         if !db::notices::move_mark(conn, Some(&seen), &to, at)? {
             return Ok(0);

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde_json::json;
 
 use super::{Actor, Error, OFFICE, Result};
@@ -95,7 +94,7 @@ pub fn invite(
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
     let emails = db::units::all_emails(conn)?;
-    conn.transaction::<_, Error, _>(|conn| {
+    db::write::<_, Error, _>(conn, |conn| {
         let already = dbs::invited_unit_ids(conn, consultation_id)?;
         let mut added = 0;
         for u in units.iter().filter(|u| !already.contains(&u.id)) {
@@ -474,7 +473,7 @@ pub fn reply(
     } else {
         "department"
     };
-    conn.transaction::<_, Error, _>(|conn| {
+    db::write::<_, Error, _>(conn, |conn| {
         let version = dbs::replies(conn, &s.id)?
             .first()
             .map(|r| r.version + 1)
@@ -567,7 +566,7 @@ pub fn send_reminders(
             continue;
         };
         let kind = if overdue { "overdue" } else { "reminder" };
-        let won = conn.transaction::<_, Error, _>(|conn| {
+        let won = db::write::<_, Error, _>(conn, |conn| {
             if !dbs::mark_reminded(conn, &s.id, s.last_reminded_at, at)? {
                 return Ok(false);
             }

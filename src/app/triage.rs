@@ -11,7 +11,6 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -753,7 +752,7 @@ pub fn edit_summary(
     if summary.chars().count() > SUMMARY_MAX {
         return Err(Error::field("summary", "triage.error.summary_long"));
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         if o.summary == summary {
             return Ok(());
@@ -778,7 +777,7 @@ pub fn link_clause(
     actor: &Actor,
 ) -> Result<()> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         if store::clause_consultation(conn, clause_id)?.as_deref() != Some(&o.consultation_id) {
             return Err(Error::field("clause_id", "triage.error.clause_unknown"));
@@ -806,7 +805,7 @@ pub fn unlink_clause(
     actor: &Actor,
 ) -> Result<()> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         let path = clause_path(conn, clause_id)?;
         if store::unlink(conn, &o.id, clause_id)? {
@@ -853,7 +852,7 @@ pub fn split(
     if passages.len() < 2 {
         return Err(Error::field("passages", "triage.error.passages_few"));
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         if !matches!(o.state.as_str(), "new" | "assigned") {
             return Err(Error::field("passages", "triage.error.split_decided"));
@@ -984,7 +983,7 @@ pub fn assign(
     actor: &Actor,
 ) -> Result<()> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         let tree = current_clauses(conn, &o.consultation_id)?;
         assign_one(conn, &o, input, actor, &tree)?;
@@ -1084,7 +1083,7 @@ pub fn decide(
     actor: &Actor,
 ) -> Result<usize> {
     actor.require(DECIDERS)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         let (status, rationale) = checked_decision(conn, input)?;
         decide_one(conn, &o, &status, rationale.as_deref(), input.reopen, actor)?;
@@ -1146,7 +1145,7 @@ fn approve_one(conn: &mut DbConnection, o: &Opinion, actor: &Actor) -> Result<()
 
 pub fn approve(conn: &mut DbConnection, opinion_id: &str, actor: &Actor) -> Result<()> {
     actor.require(APPROVERS)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         approve_one(conn, &o, actor)?;
         invalidate(&o.consultation_id);
@@ -1166,7 +1165,7 @@ pub fn send_back(
     if note.is_empty() {
         return Err(Error::field("note", "triage.error.note_required"));
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         let d = store::decision_of(conn, &o.id)?
             .filter(|d| d.state == "proposed")
@@ -1235,7 +1234,7 @@ pub fn bulk(
     if ids.len() > 1000 {
         return Err(Error::field("opinion_ids", "triage.error.selection_large"));
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         consultation(conn, consultation_id)?;
         let tree = current_clauses(conn, consultation_id)?;
         let decision = match action {
@@ -1284,7 +1283,7 @@ pub fn add_phrase(conn: &mut DbConnection, text: &str, actor: &Actor) -> Result<
     if text.chars().count() > RATIONALE_MAX {
         return Err(Error::field("text", "triage.error.rationale_long"));
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         if store::add_phrase(conn, text, actor.user_id.as_deref(), db::now())? {
             audit::record(
                 conn,
@@ -1303,7 +1302,7 @@ pub fn add_phrase(conn: &mut DbConnection, text: &str, actor: &Actor) -> Result<
 /// Takes an opinion out of its cluster; it stays out of automatic clustering.
 pub fn detach(conn: &mut DbConnection, opinion_id: &str, actor: &Actor) -> Result<()> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let o = visible(conn, opinion_id, actor)?;
         let cl = o
             .cluster_id
@@ -1389,8 +1388,7 @@ fn sign(
     if store::pending_signatures(conn, consultation_id, 1)?.is_empty() {
         return Ok(0);
     }
-    let result = conn.transaction(|conn| {
-        db::lock_for_writing(conn)?;
+    let result = db::write(conn, |conn| {
         let rows = store::pending_signatures(conn, consultation_id, limit)?;
         let mut by_consultation: Vec<(String, Vec<(String, String)>)> = Vec::new();
         for (cid, id, text) in rows {

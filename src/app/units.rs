@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use diesel::Connection;
 use serde_json::json;
 
 use super::{Actor, Error, OFFICE, Result};
@@ -59,7 +58,7 @@ pub fn create(conn: &mut DbConnection, input: CreateUnit, actor: &Actor) -> Resu
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         for n in std::iter::once(&name).chain(&aliases) {
             if db::units::resolve(conn, n)?.is_some() {
                 return Err(Error::field("name", "unit.error.taken"));
@@ -246,7 +245,7 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let result = conn.transaction::<_, Error, _>(|conn| {
+    let result = db::write::<_, Error, _>(conn, |conn| {
         let known_aliases = db::units::all_aliases(conn)?;
         let known_emails = db::units::all_emails(conn)?;
         for r in &rows {
@@ -262,7 +261,11 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
                     }
                     let input = CreateUnit {
                         name: r.name.clone(),
-                        kind: r.kind.unwrap_or_else(|| UnitKind::guess(&r.name)).as_str().into(),
+                        kind: r
+                            .kind
+                            .unwrap_or_else(|| UnitKind::guess(&r.name))
+                            .as_str()
+                            .into(),
                         aliases: r.aliases.clone(),
                         emails: r.emails.clone(),
                     };
@@ -280,7 +283,11 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
                     let have_a = known_aliases.get(&u.id).cloned().unwrap_or_default();
                     let have_e = known_emails.get(&u.id).cloned().unwrap_or_default();
                     let mut changed = false;
-                    for a in r.aliases.iter().filter(|a| !have_a.contains(a) && **a != u.name) {
+                    for a in r
+                        .aliases
+                        .iter()
+                        .filter(|a| !have_a.contains(a) && **a != u.name)
+                    {
                         if db::units::resolve(conn, a)?.is_some() {
                             report.errors.push((r.line, "unit.error.taken".into()));
                             continue;
@@ -300,7 +307,9 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
                         audit::record(
                             conn,
                             audit::AuditEntry {
-                                after: Some(json!({"aliases": r.aliases, "emails": r.emails, "kind": r.kind.map(|k| k.as_str())})),
+                                after: Some(
+                                    json!({"aliases": r.aliases, "emails": r.emails, "kind": r.kind.map(|k| k.as_str())}),
+                                ),
                                 ..actor.audit("unit.update", "unit", &u.id)
                             },
                         )?;
@@ -345,7 +354,7 @@ pub struct ChangeUnit {
 
 pub fn change(conn: &mut DbConnection, id: &str, c: ChangeUnit, actor: &Actor) -> Result<UnitView> {
     actor.require(OFFICE)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let before = db::units::find(conn, id)?.ok_or(Error::NotFound)?;
         let mut aliases_now = db::units::all_aliases(conn)?.remove(id).unwrap_or_default();
         let emails_now = db::units::all_emails(conn)?.remove(id).unwrap_or_default();
@@ -405,8 +414,12 @@ pub fn change(conn: &mut DbConnection, id: &str, c: ChangeUnit, actor: &Actor) -
         audit::record(
             conn,
             audit::AuditEntry {
-                before: Some(json!({"name": before.name, "kind": before.kind, "disabled": before.disabled})),
-                after: Some(json!({"name": name, "kind": kind, "aliases": aliases, "emails": emails, "disabled": disabled})),
+                before: Some(
+                    json!({"name": before.name, "kind": before.kind, "disabled": before.disabled}),
+                ),
+                after: Some(
+                    json!({"name": name, "kind": kind, "aliases": aliases, "emails": emails, "disabled": disabled}),
+                ),
                 ..actor.audit("unit.update", "unit", id)
             },
         )?;

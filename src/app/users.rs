@@ -1,6 +1,5 @@
 //! Accounts: creating users and API tokens.
 
-use diesel::Connection;
 use serde_json::json;
 
 use super::{Actor, Error, Result};
@@ -69,7 +68,7 @@ pub fn create_user(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let unit = match input.unit.as_deref() {
             Some(key) => Some(
                 db::units::resolve(conn, key)?
@@ -99,7 +98,9 @@ pub fn create_user(
                 action: "user.create",
                 entity_type: "user",
                 entity_id: &user.id,
-                after: Some(json!({"email": user.email, "name": user.name, "role": user.role, "unit_id": user.unit_id})),
+                after: Some(
+                    json!({"email": user.email, "name": user.name, "role": user.role, "unit_id": user.unit_id}),
+                ),
                 request_id: actor.request_id.as_deref(),
                 ..Default::default()
             },
@@ -115,7 +116,7 @@ pub fn create_token(
     name: &str,
     actor: &Actor,
 ) -> Result<String> {
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let user = db::users::find_by_email(conn, email)?
             .ok_or_else(|| Error::field("email", "user.error.no_such_user"))?;
         if !user.is_active() {

@@ -12,10 +12,13 @@ pub mod solicitations;
 pub mod submissions;
 pub mod tokens;
 pub mod triage;
+pub mod tx;
 pub mod units;
 pub mod users;
 
 use std::time::Duration;
+
+pub use tx::{read, write, write_chunked};
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
@@ -295,17 +298,6 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
         DbConnection::Postgresql(c) => {
             c.revert_all_migrations(POSTGRES_MIGRATIONS).map_err(mig)?;
         }
-    }
-    Ok(())
-}
-
-/// Begins the write part of the current transaction on SQLite: a statement that writes nothing
-/// but takes the database's write lock, as `BEGIN IMMEDIATE` would (waiting for it under the
-/// busy timeout). A SQLite transaction that read first and wrote later would fail at once with
-/// "database is locked" whenever another writer committed in between. Nothing on PostgreSQL.
-pub fn lock_for_writing(conn: &mut DbConnection) -> Result<(), DbError> {
-    if conn.backend() == Backend::Sqlite {
-        diesel::sql_query("UPDATE settings SET value = value WHERE 0 = 1").execute(conn)?;
     }
     Ok(())
 }

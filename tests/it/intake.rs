@@ -458,6 +458,7 @@ async fn a_batch_settles_repeats_and_collisions_and_isolates_a_bad_row() {
             base_url: "https://yj.example.org".into(),
             actor: yijian::app::Actor::public(None),
         };
+        #[allow(clippy::disallowed_methods)]
         let outcome = conn
             .transaction::<_, yijian::app::Error, _>(|c| {
                 let mut cache = BatchCache::default();

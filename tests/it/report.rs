@@ -1898,6 +1898,7 @@ async fn the_command_line_shows_progress_for_a_large_report() {
                 .first(&mut *conn)
                 .unwrap()
         };
+        #[allow(clippy::disallowed_methods)]
         conn.transaction::<_, diesel::result::Error, _>(|c| {
             without_api::split_submission(c, &sub, &parts);
             Ok(())
