@@ -108,16 +108,16 @@ pub async fn submit(
     csrf::verify(&session, &form.csrf_token)?;
     let next = page::safe_next(form.next.as_deref());
     match sign_in(&state, &req, &session, &form.email, &form.password).await {
-        // Without a page to return to, people land on their own start page: the portal for
-        // department users, the workbench for the office.
-        Ok(user) if form.next.as_deref().unwrap_or("").is_empty() => {
-            Ok(page::see_other(if user.role == "department" {
+        Ok(user) => match page::local_path(form.next.as_deref()) {
+            Some(next) => Ok(page::see_other(&next)),
+            // Without a page to return to (or with one off this site), people land on their
+            // own start page: the portal for department users, the workbench for the office.
+            None => Ok(page::see_other(if user.role == "department" {
                 "/dept"
             } else {
                 "/staff"
-            }))
-        }
-        Ok(_) => Ok(page::see_other(&next)),
+            })),
+        },
         Err(e @ (AppError::Validation(_) | AppError::TooManyRequests { .. })) => {
             let (status, error) = match &e {
                 AppError::TooManyRequests { retry_after_secs } => (
