@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::HttpResponse;
 use askama::Template;
 
-use super::auth::SESSION_USER_KEY;
+use super::auth::SESSION_SECRET_KEY;
 use super::csrf;
 use super::errors::{AppError, internal};
 
@@ -24,7 +24,7 @@ pub struct Nav {
 impl Nav {
     pub fn from_session(session: &Session) -> Self {
         let signed_in = session
-            .get::<String>(SESSION_USER_KEY)
+            .get::<String>(SESSION_SECRET_KEY)
             .ok()
             .flatten()
             .is_some();

@@ -177,7 +177,11 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: TestRequest) -> Resp {
-        let res = (self.call)(req.to_request()).await;
+        self.send_request(req.to_request()).await
+    }
+
+    pub async fn send_request(&self, req: actix_http::Request) -> Resp {
+        let res = (self.call)(req).await;
         let res = match res {
             Ok(r) => r,
             Err(e) => {
@@ -282,6 +286,8 @@ pub struct Browser<'a> {
     cookies: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
     /// The client's address, for rate limits (none: the test default).
     pub peer: Option<std::net::SocketAddr>,
+    /// The `User-Agent` sent with every request (none: no header).
+    pub user_agent: Option<&'static str>,
 }
 
 impl TestApp {
@@ -290,6 +296,7 @@ impl TestApp {
             app: self,
             cookies: Default::default(),
             peer: None,
+            user_agent: None,
         }
     }
 }
@@ -304,9 +311,23 @@ impl Browser<'_> {
             .join("; ")
     }
 
+    /// Another browser holding a copy of this one's cookies (a stolen cookie).
+    pub fn copy(&self) -> Self {
+        Browser {
+            app: self.app,
+            cookies: std::cell::RefCell::new(self.cookies.borrow().clone()),
+            peer: self.peer,
+            user_agent: self.user_agent,
+        }
+    }
+
     pub async fn send(&self, mut req: TestRequest) -> Resp {
+        use actix_web::http::header;
         if let Some(p) = self.peer {
             req = req.peer_addr(p);
+        }
+        if let Some(ua) = self.user_agent {
+            req = req.insert_header((header::USER_AGENT, ua));
         }
         let c = self.cookie_header();
         if !c.is_empty() {
