@@ -1,13 +1,13 @@
 //! Sessions kept on the server: signing out, a password change, a reset and disabling the
 //! account end them; `/account` lists them. Also the sign-in page's `next`, the limits on
-//! sign-in and reset requests, and reset links.
+//! sign-in and reset requests, and the origin check of the cookie-authenticated API.
 
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use serde_json::json;
 use yijian::domain::Role;
 
-use crate::support::{Browser, Resp, TestApp};
+use crate::support::{Browser, Resp, SITE_ORIGIN, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -500,5 +500,131 @@ async fn only_failed_sign_ins_count_against_the_limit() {
             )
             .await;
         assert_eq!(r.status, 429);
+    }
+}
+
+#[actix_web::test]
+async fn the_api_refuses_cross_site_calls_made_with_the_session_cookie() {
+    for app in TestApp::all().await {
+        let staff_token = app.user_with_token("staff@example.org", Role::Staff, None);
+        let c = app.consultation(&staff_token, 40).await;
+        let id = c["id"].as_str().unwrap().to_string();
+        let drafts = format!("/api/v1/consultations/{id}/drafts");
+        let draft = "一、总体要求\n（一）目标。加快发展。";
+        let post_draft = |origin: Option<(&'static str, String)>| {
+            let mut r = TestRequest::post()
+                .uri(&drafts)
+                .insert_header(("Content-Type", "text/plain"))
+                .set_payload(draft);
+            if let Some(h) = origin {
+                r = r.insert_header(h);
+            }
+            r
+        };
+        let versions = |app: &TestApp| -> i64 {
+            use yijian::db::schema::draft_versions;
+            draft_versions::table
+                .count()
+                .get_result(&mut *app.conn())
+                .unwrap()
+        };
+        let b = signed_in(&app, "staff@example.org").await;
+        // A page of another site posts the draft as text/plain: refused, nothing saved.
+        let r = b
+            .send_bare(post_draft(Some(("Origin", "https://evil.example".into()))))
+            .await;
+        assert_eq!(r.status, 403, "{}", r.text());
+        assert_eq!(r.json()["error"], "cross_site");
+        assert!(r.json()["message"].as_str().unwrap().contains("本站"));
+        assert_eq!(versions(&app), 0);
+        // "null" origins (sandboxed frames, data: pages) and look-alikes too.
+        for origin in [
+            "null",
+            "http://localhost:8080.evil.example",
+            "https://localhost:8080",
+        ] {
+            let r = b
+                .send_bare(post_draft(Some(("Origin", origin.into()))))
+                .await;
+            assert_eq!(r.status, 403, "{origin}");
+        }
+        // A foreign Referer without Origin, and neither header: refused.
+        let r = b
+            .send_bare(post_draft(Some((
+                "Referer",
+                "https://evil.example/page".into(),
+            ))))
+            .await;
+        assert_eq!(r.status, 403);
+        let r = b.send_bare(post_draft(None)).await;
+        assert_eq!(r.status, 403);
+        let r = b
+            .send_bare(TestRequest::delete().uri("/api/v1/me/sessions"))
+            .await;
+        assert_eq!(r.status, 403);
+        assert_eq!(session_count(&app, "staff@example.org"), 1);
+        assert_eq!(versions(&app), 0);
+        // In English for English readers.
+        let r = b
+            .send_bare(
+                TestRequest::post()
+                    .uri(&format!("{drafts}?lang=en"))
+                    .insert_header(("Origin", "https://evil.example"))
+                    .set_payload(draft),
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        assert!(r.json()["message"].as_str().unwrap().contains("this site"));
+        // This site's own pages: Origin, or a Referer of this site, or the public base URL.
+        let r = b
+            .send_bare(post_draft(Some(("Origin", SITE_ORIGIN.into()))))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let r = b
+            .send_bare(post_draft(Some((
+                "Referer",
+                format!("{SITE_ORIGIN}/staff/consultations/{id}"),
+            ))))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let r = b
+            .send_bare(post_draft(Some(("Origin", app.config.base_url.clone()))))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        // Reading is not affected.
+        assert_eq!(
+            b.send_bare(TestRequest::get().uri("/api/v1/me"))
+                .await
+                .status,
+            200
+        );
+        // A Bearer token needs no Origin, even beside the cookie.
+        let r = b
+            .send_bare(post_draft(Some((
+                "Authorization",
+                format!("Bearer {staff_token}"),
+            ))))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        // Signing in, and anonymous calls, are not affected.
+        let anon = app.browser();
+        let r = anon
+            .send_bare(
+                TestRequest::post()
+                    .uri("/api/v1/session")
+                    .insert_header(("Origin", "https://evil.example"))
+                    .set_json(json!({"email": "staff@example.org", "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/password-resets")
+                    .insert_header(("Origin", "https://evil.example"))
+                    .set_json(json!({"email": "nobody@example.org"})),
+            )
+            .await;
+        assert_eq!(r.status, 202);
     }
 }

@@ -301,6 +301,9 @@ impl TestApp {
     }
 }
 
+/// The origin the test application sees itself at (a request without a Host header).
+pub const SITE_ORIGIN: &str = "http://localhost:8080";
+
 impl Browser<'_> {
     fn cookie_header(&self) -> String {
         self.cookies
@@ -309,6 +312,17 @@ impl Browser<'_> {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// Sends a request with the browser's cookies; a state-changing API call carries this
+    /// site's `Origin`, as browsers send it from the site's own pages (unless the test set one).
+    pub async fn send(&self, req: TestRequest) -> Resp {
+        self.send_with_origin(req, true).await
+    }
+
+    /// Sends a request with the browser's cookies and only the headers the test set.
+    pub async fn send_bare(&self, req: TestRequest) -> Resp {
+        self.send_with_origin(req, false).await
     }
 
     /// Another browser holding a copy of this one's cookies (a stolen cookie).
@@ -321,8 +335,9 @@ impl Browser<'_> {
         }
     }
 
-    pub async fn send(&self, mut req: TestRequest) -> Resp {
-        use actix_web::http::header;
+    async fn send_with_origin(&self, mut req: TestRequest, origin: bool) -> Resp {
+        use actix_web::HttpMessage;
+        use actix_web::http::{Method, header};
         if let Some(p) = self.peer {
             req = req.peer_addr(p);
         }
@@ -333,7 +348,19 @@ impl Browser<'_> {
         if !c.is_empty() {
             req = req.insert_header(("Cookie", c));
         }
-        let r = self.app.send(req).await;
+        let mut req = req.to_request();
+        let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if origin
+            && changes
+            && req.path().starts_with("/api/")
+            && !req.headers().contains_key(header::ORIGIN)
+        {
+            req.headers_mut().insert(
+                header::ORIGIN,
+                header::HeaderValue::from_static(SITE_ORIGIN),
+            );
+        }
+        let r = self.app.send_request(req).await;
         for v in r.headers.get_all("set-cookie") {
             let v = v.to_str().unwrap_or_default();
             if let Some((kv, _)) = v.split_once(';').or(Some((v, ""))) {
