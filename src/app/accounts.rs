@@ -98,6 +98,7 @@ pub struct ChangeUser {
     pub disabled: Option<bool>,
 }
 
+/// Disabling an account ends all of its sessions.
 pub fn change_user(
     conn: &mut DbConnection,
     id: &str,
@@ -166,6 +167,10 @@ pub fn change_user(
             },
         )?;
         let after = db::users::find(conn, id)?.ok_or(Error::NotFound)?;
+        if before.is_active() && !after.is_active() {
+            // A disabled account is signed out everywhere.
+            db::sessions::delete_all_of_user(conn, id, None)?;
+        }
         audit::record(
             conn,
             audit::AuditEntry {
@@ -194,12 +199,15 @@ fn password_error(e: password::PasswordError) -> &'static str {
     }
 }
 
-/// Changes the signed-in user's password after checking the current one.
+/// Changes the signed-in user's password after checking the current one. Every other session
+/// of the user ends (`keep` is the one the change came from) and outstanding reset links stop
+/// working.
 pub fn change_password(
     conn: &mut DbConnection,
     current: &str,
     new: &str,
     actor: &Actor,
+    keep: Option<&str>,
 ) -> Result<()> {
     let uid = actor.user_id.as_deref().ok_or(Error::Forbidden)?;
     let user = db::users::find(conn, uid)?.ok_or(Error::NotFound)?;
@@ -214,6 +222,8 @@ pub fn change_password(
         .map_err(|e| Error::field("new_password", password_error(e)))?;
     db::write(conn, |conn| {
         db::users::set_password_hash(conn, uid, &hash)?;
+        db::users::use_all_resets(conn, uid, now())?;
+        db::sessions::delete_all_of_user(conn, uid, keep)?;
         audit::record(conn, actor.audit("user.password_change", "user", uid))?;
         Ok(())
     })
@@ -265,7 +275,8 @@ pub fn reset_is_live(conn: &mut DbConnection, secret: &str) -> Result<bool> {
     Ok(db::users::find_reset(conn, &token::hash_secret(secret.trim()), now())?.is_some())
 }
 
-/// Sets a new password through a reset link; the link then stops working.
+/// Sets a new password through a reset link; that link and the user's other outstanding links
+/// then stop working, and every session of the user ends.
 pub fn reset_password(conn: &mut DbConnection, secret: &str, new: &str) -> Result<()> {
     let hash = password::hash_password(new)
         .map_err(|e| Error::field("new_password", password_error(e)))?;
@@ -276,7 +287,9 @@ pub fn reset_password(conn: &mut DbConnection, secret: &str, new: &str) -> Resul
         if !db::users::use_reset(conn, &reset_id, at)? {
             return Err(Error::field("token", "account.error.reset_invalid"));
         }
+        db::users::use_all_resets(conn, &user.id, at)?;
         db::users::set_password_hash(conn, &user.id, &hash)?;
+        db::sessions::delete_all_of_user(conn, &user.id, None)?;
         audit::record(
             conn,
             Actor::system().audit("user.password_reset", "user", &user.id),

@@ -1,6 +1,6 @@
 //! Work done by the clock: consultations close when their window ends, solicited units are
-//! reminded before their deadline and once when it has passed, and handlers hear what was
-//! assigned to them. Safe to run on every node at
+//! reminded before their deadline and once when it has passed, handlers hear what was
+//! assigned to them, and expired sessions are deleted. Safe to run on every node at
 //! once: each change is a conditional update, and a reminder is marked in the same transaction
 //! as its mail.
 
@@ -17,6 +17,8 @@ pub struct Pass {
     pub reminded: usize,
     /// Assignment notices queued.
     pub notified: usize,
+    /// Expired sessions deleted.
+    pub sessions_purged: usize,
 }
 
 pub fn run(
@@ -28,10 +30,12 @@ pub fn run(
     let closed = super::consultations::close_expired(conn, at)?.len();
     let reminded = super::solicitations::send_reminders(conn, i64::from(reminder_days), mail, at)?;
     let notified = notify_assignments(conn, at, mail)?;
+    let sessions_purged = super::sessions::purge_expired(conn, at)?;
     Ok(Pass {
         closed,
         reminded,
         notified,
+        sessions_purged,
     })
 }
 

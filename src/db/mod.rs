@@ -8,6 +8,7 @@ pub mod notices;
 pub mod outbox;
 pub mod report;
 pub mod schema;
+pub mod sessions;
 pub mod solicitations;
 pub mod submissions;
 pub mod tokens;

@@ -69,6 +69,18 @@ diesel::table! {
     }
 }
 diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        user_agent -> Text,
+        client_address -> Text,
+    }
+}
+diesel::table! {
     consultations (id) {
         id -> Text,
         slug -> Text,
@@ -373,6 +385,7 @@ diesel::joinable!(unit_emails -> units (unit_id));
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultations -> users (created_by));
 diesel::joinable!(draft_versions -> consultations (consultation_id));
 diesel::joinable!(draft_versions -> users (created_by));
@@ -442,6 +455,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
     password_resets,
+    sessions,
     consultations,
     draft_versions,
     clauses,

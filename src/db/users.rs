@@ -203,3 +203,20 @@ pub fn use_reset(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Uses every outstanding reset of a user (after one of them set a new password); returns how
+/// many.
+pub fn use_all_resets(
+    conn: &mut DbConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> Result<usize, DbError> {
+    use super::schema::password_resets;
+    Ok(diesel::update(
+        password_resets::table
+            .filter(password_resets::user_id.eq(user_id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(Some(at)))
+    .execute(conn)?)
+}

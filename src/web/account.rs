@@ -26,6 +26,16 @@ pub struct TokenLine {
     pub revoked: bool,
 }
 
+/// One signed-in browser, as `/account` lists it.
+pub struct SessionLine {
+    pub id: String,
+    pub created: String,
+    pub last_seen: String,
+    pub browser: String,
+    pub address: String,
+    pub current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
@@ -34,6 +44,7 @@ struct AccountPage {
     title: String,
     csrf: String,
     email: String,
+    sessions: Vec<SessionLine>,
     tokens: Vec<TokenLine>,
     /// A token just created, shown this once.
     new_token: Option<String>,
@@ -57,8 +68,14 @@ async fn render(
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, AppError> {
     let actor = user.actor();
-    let tokens = state
-        .with_conn(move |conn| Ok(app::accounts::my_tokens(conn, &actor)?))
+    let current = user.session_id.clone();
+    let (tokens, sessions) = state
+        .with_conn(move |conn| {
+            Ok((
+                app::accounts::my_tokens(conn, &actor)?,
+                app::sessions::my_sessions(conn, &actor, current.as_deref())?,
+            ))
+        })
         .await?;
     let tz = state.config.timezone;
     let page = AccountPage {
@@ -66,6 +83,17 @@ async fn render(
         nav: Nav::from_session(session),
         csrf: csrf::token(session),
         email: user.user.email.clone(),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionLine {
+                created: format_local(s.created_at, tz),
+                last_seen: format_local(s.last_seen_at, tz),
+                browser: s.user_agent,
+                address: s.client_address,
+                current: s.current,
+                id: s.id,
+            })
+            .collect(),
         tokens: tokens
             .into_iter()
             .map(|k| TokenLine {
@@ -94,6 +122,7 @@ async fn render(
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct AccountQuery {
     changed: Option<String>,
+    ended: Option<String>,
 }
 
 pub async fn show(
@@ -103,10 +132,11 @@ pub async fn show(
     Lang(t): Lang,
     query: web::Query<AccountQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = query
-        .changed
-        .as_ref()
-        .map(|_| t.t("account.password_changed"));
+    let notice = match (&query.changed, &query.ended) {
+        (Some(_), _) => Some(t.t("account.password_changed")),
+        (None, Some(_)) => Some(t.t("account.sessions_ended")),
+        (None, None) => None,
+    };
     render(&state, &user, &session, t, None, notice, BTreeMap::new()).await
 }
 
@@ -127,7 +157,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     csrf::verify(&session, &form.csrf_token)?;
     let f = form.into_inner();
-    let actor = user.actor();
+    let (actor, keep) = (user.actor(), user.session_id.clone());
     match state
         .with_conn(move |conn| {
             Ok(app::accounts::change_password(
@@ -135,6 +165,7 @@ pub async fn change_password(
                 &f.current_password,
                 &f.new_password,
                 &actor,
+                keep.as_deref(),
             )?)
         })
         .await
@@ -209,6 +240,43 @@ pub async fn revoke_token(
     Ok(page::see_other("/account"))
 }
 
+/// Ends another of one's sessions (another user's is not found).
+pub async fn end_session(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    state
+        .with_conn(move |conn| Ok(app::sessions::end_session(conn, &id, &actor)?))
+        .await?;
+    Ok(page::see_other("/account?ended=1"))
+}
+
+/// Ends every session of one's own but this one.
+pub async fn end_other_sessions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let (actor, current) = (user.actor(), user.session_id.clone());
+    state
+        .with_conn(move |conn| {
+            Ok(app::sessions::end_other_sessions(
+                conn,
+                &actor,
+                current.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(page::see_other("/account?ended=1"))
+}
+
 #[derive(Template)]
 #[template(path = "password.html")]
 struct PasswordPage {
@@ -268,7 +336,7 @@ pub struct ForgotForm {
 }
 
 /// Sends a link when the address has an account; answers the same either way. Limited per
-/// address and per client like signing in.
+/// address and per client, apart from signing in.
 pub async fn forgot(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -277,10 +345,8 @@ pub async fn forgot(
     form: web::Form<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
     csrf::verify(&session, &form.csrf_token)?;
-    let ip = state.client_ip(&req);
-    state.limits.login_ip.check(&ip)?;
     let email = form.email.trim().to_lowercase();
-    state.limits.login_account.check(&email)?;
+    state.limits.reset_request(&state.client_ip(&req), &email)?;
     let links = links(&state);
     let e = email.clone();
     state

@@ -10,11 +10,12 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::AppState;
 use super::errors::AppError;
-use crate::app::Actor;
+use crate::app::{self, Actor};
 use crate::db::{self, users::User};
 use crate::domain::{Role, token};
 
-pub const SESSION_USER_KEY: &str = "uid";
+/// The key, in the (encrypted) session cookie, of the secret that names the server-side session.
+pub const SESSION_SECRET_KEY: &str = "sid";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthVia {
@@ -28,6 +29,8 @@ pub struct AuthUser {
     pub user: User,
     pub role: Role,
     pub via: AuthVia,
+    /// The server-side session the request came with (none for API tokens).
+    pub session_id: Option<String>,
     pub request_id: Option<String>,
 }
 
@@ -101,27 +104,30 @@ async fn lookup_caller(req: &HttpRequest) -> Result<Option<AuthUser>, AppError> 
     let (lookup, via) = match bearer(req) {
         Some(hash) => (Lookup::Token(hash?), AuthVia::Token),
         None => {
-            let uid = req
+            let secret = req
                 .get_session()
-                .get::<String>(SESSION_USER_KEY)
+                .get::<String>(SESSION_SECRET_KEY)
                 .ok()
                 .flatten();
-            match uid {
-                Some(uid) => (Lookup::Session(uid), AuthVia::Session),
+            match secret {
+                Some(secret) => (Lookup::Session(secret), AuthVia::Session),
                 None => return Ok(None),
             }
         }
     };
-    let user = web::block(move || -> Result<Option<User>, AppError> {
-        let mut conn = state.db.get()?;
-        Ok(match lookup {
-            Lookup::Token(hash) => db::tokens::find_user(&mut conn, &hash)?,
-            Lookup::Session(uid) => db::users::find(&mut conn, &uid)?.filter(User::is_active),
-        })
-    })
+    let found = web::block(
+        move || -> Result<Option<(Option<String>, User)>, AppError> {
+            let mut conn = state.db.get()?;
+            Ok(match lookup {
+                Lookup::Token(hash) => db::tokens::find_user(&mut conn, &hash)?.map(|u| (None, u)),
+                Lookup::Session(secret) => app::sessions::resume(&mut conn, &secret)?
+                    .map(|(session_id, user)| (Some(session_id), user)),
+            })
+        },
+    )
     .await??;
-    match user {
-        Some(user) => {
+    match found {
+        Some((session_id, user)) => {
             let role = user
                 .role()
                 .ok_or_else(|| AppError::Internal(format!("user {} has no valid role", user.id)))?;
@@ -129,10 +135,12 @@ async fn lookup_caller(req: &HttpRequest) -> Result<Option<AuthUser>, AppError> 
                 user,
                 role,
                 via,
+                session_id,
                 request_id,
             }))
         }
-        // A token that matches nothing is an error; a stale session is just anonymous.
+        // A token that matches nothing is an error; an ended or expired session is just
+        // anonymous, and its cookie is cleared.
         None if via == AuthVia::Token => Err(AppError::Unauthorized),
         None => {
             req.get_session().purge();
@@ -142,8 +150,27 @@ async fn lookup_caller(req: &HttpRequest) -> Result<Option<AuthUser>, AppError> 
 }
 
 enum Lookup {
+    /// The hash of an API token.
     Token(String),
+    /// The secret a session cookie carries.
     Session(String),
+}
+
+/// The secret of the server-side session this browser's cookie names, if any.
+pub fn session_secret(session: &actix_session::Session) -> Option<String> {
+    session.get::<String>(SESSION_SECRET_KEY).ok().flatten()
+}
+
+/// Where a request comes from, kept with a session opened by it.
+pub fn client_of(state: &AppState, req: &HttpRequest) -> app::sessions::Client {
+    app::sessions::Client {
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default(),
+        address: state.client_ip(req),
+    }
 }
 
 impl FromRequest for MaybeUser {

@@ -26,6 +26,9 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// A state-changing API call with the session cookie from another site's page.
+    #[error("cross-site request refused")]
+    CrossSite,
     #[error("conflict")]
     Conflict,
     #[error("too many requests")]
@@ -57,6 +60,7 @@ impl AppError {
             AppError::Validation(_) => ("validation", "error.validation"),
             AppError::Unauthorized => ("unauthorized", "error.unauthorized"),
             AppError::Forbidden => ("forbidden", "error.forbidden"),
+            AppError::CrossSite => ("cross_site", "error.cross_site"),
             AppError::Conflict => ("conflict", "error.conflict"),
             AppError::TooManyRequests { .. } => ("too_many_requests", "error.too_many_requests"),
             AppError::PayloadTooLarge => ("payload_too_large", "error.payload_too_large"),
@@ -97,7 +101,7 @@ impl ResponseError for AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

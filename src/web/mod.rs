@@ -149,6 +149,7 @@ pub fn build_app(
         .app_data(web::PathConfig::default().error_handler(errors::path_error))
         .app_data(web::QueryConfig::default().error_handler(errors::query_error))
         .app_data(web::PayloadConfig::default().limit(BODY_LIMIT))
+        .wrap(from_fn(csrf::same_site_api))
         .wrap(ErrorHandlers::new().default_handler(errors::render_error))
         .wrap(from_fn(lang_and_request_id))
         .wrap(session)

@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::HttpResponse;
 use askama::Template;
 
-use super::auth::SESSION_USER_KEY;
+use super::auth::SESSION_SECRET_KEY;
 use super::csrf;
 use super::errors::{AppError, internal};
 
@@ -24,7 +24,7 @@ pub struct Nav {
 impl Nav {
     pub fn from_session(session: &Session) -> Self {
         let signed_in = session
-            .get::<String>(SESSION_USER_KEY)
+            .get::<String>(SESSION_SECRET_KEY)
             .ok()
             .flatten()
             .is_some();
@@ -127,10 +127,41 @@ pub fn see_other(to: &str) -> HttpResponse {
 
 /// A local path to return to after signing in; anything else falls back to `/staff`.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/staff".to_string(),
+    local_path(next).unwrap_or_else(|| "/staff".to_string())
+}
+
+/// `next` when it is a path on this site, made safe for a `Location` header.
+///
+/// Control characters are removed first (browsers drop tabs and line breaks from URLs, so
+/// `/\t/evil.example` would leave the site); what remains must be a path on this site: it
+/// starts with one `/`, never `//`, and has no backslash. Characters outside printable ASCII
+/// are percent-encoded, so the result is always a valid `Location` header.
+pub fn local_path(next: Option<&str>) -> Option<String> {
+    let next = next?;
+    let clean: String = next.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim_matches(' ');
+    let local = clean.starts_with('/')
+        && !clean.starts_with("//")
+        && !clean.contains('\\')
+        // `/%5C…` and `/%2F…` decode to `\` and `/` in some browsers' eyes.
+        && !clean
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("/%5c") || p.eq_ignore_ascii_case("/%2f"));
+    if !local {
+        return None;
     }
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -148,9 +179,39 @@ mod tests {
             "//evil.example",
             "/\\evil.example",
             "javascript:x",
+            "/\t/evil.example/x",
+            "/\r\n/x",
+            "\t//evil.example",
+            "/\n/evil.example",
+            "/\u{7f}/evil.example",
+            " //evil.example",
+            "evil.example/x",
+            "http:/evil.example",
+            "/%5Cevil.example",
+            "/%2f/evil.example",
+            "/a\\b",
+            "",
+            "\r\n",
         ] {
-            assert_eq!(safe_next(Some(bad)), "/staff", "{bad}");
+            assert_eq!(safe_next(Some(bad)), "/staff", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/staff");
+    }
+
+    #[test]
+    fn next_is_cleaned_into_a_valid_header() {
+        assert_eq!(safe_next(Some("/staff\r\n/x")), "/staff/x");
+        assert_eq!(safe_next(Some("/dept?a=1#b")), "/dept?a=1#b");
+        assert_eq!(
+            safe_next(Some("/c/意见 稿")),
+            "/c/%E6%84%8F%E8%A7%81%20%E7%A8%BF"
+        );
+        for next in ["/staff\r\n/x", "/c/意见 稿", "/a\tb"] {
+            let v = safe_next(Some(next));
+            assert!(
+                actix_web::http::header::HeaderValue::from_str(&v).is_ok(),
+                "{v:?}"
+            );
+        }
     }
 }

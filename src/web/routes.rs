@@ -123,6 +123,8 @@ route_table! {
     POST "/account/password" => account::change_password, SignedIn;
     POST "/account/tokens" => account::create_token, SignedIn;
     POST "/account/tokens/{token_id}/revoke" => account::revoke_token, SignedIn;
+    POST "/account/sessions/{session_id}/end" => account::end_session, SignedIn;
+    POST "/account/sessions/end-others" => account::end_other_sessions, SignedIn;
 
     GET "/admin/users" => admin::users, Admin;
     POST "/admin/users" => admin::create_user, Admin;
@@ -190,6 +192,9 @@ route_table! {
     POST "/api/v1/tokens" => api::accounts::create_token, SignedIn;
     DELETE "/api/v1/tokens/{token_id}" => api::accounts::revoke_token, SignedIn;
     POST "/api/v1/me/password" => api::accounts::change_password, SignedIn;
+    GET "/api/v1/me/sessions" => api::accounts::list_sessions, SignedIn;
+    DELETE "/api/v1/me/sessions" => api::accounts::end_other_sessions, SignedIn;
+    DELETE "/api/v1/me/sessions/{session_id}" => api::accounts::end_session, SignedIn;
     POST "/api/v1/password-resets" => api::accounts::request_reset, Public;
     POST "/api/v1/password-resets/{secret}" => api::accounts::reset, Public;
     POST "/api/v1/consultations" => api::consultations::create, Office;

@@ -12,6 +12,7 @@ mod intake;
 mod mail;
 mod permissions;
 mod report;
+mod sessions;
 mod solicitations;
 mod support;
 mod triage;

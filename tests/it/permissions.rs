@@ -174,9 +174,12 @@ fn refused_as_anonymous(r: &Resp, path: &str) -> bool {
     }
 }
 
-/// Routes that end the session run last, so the walk keeps its callers signed in.
+/// Routes that end the session run last, so the walk keeps its callers signed in (ending "all
+/// other sessions" with a token ends the browser's too).
 fn ends_session(route: &RouteInfo) -> bool {
-    route.path == "/logout" || (route.path == "/api/v1/session" && route.method == "DELETE")
+    route.path == "/logout"
+        || (route.method == "DELETE"
+            && (route.path == "/api/v1/session" || route.path == "/api/v1/me/sessions"))
 }
 
 #[actix_web::test]
@@ -357,6 +360,16 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
     let b = app.browser();
     let r = b.login("staff@example.org", PASSWORD).await;
     assert_eq!(r.status, 303);
+    // A session of the staff user's (the walk's callers may end only their own).
+    let session_id = {
+        use yijian::db::schema::{sessions, users};
+        sessions::table
+            .inner_join(users::table)
+            .filter(users::email.eq("staff@example.org"))
+            .select(sessions::id)
+            .first::<String>(&mut *app.conn())
+            .unwrap()
+    };
     let form = b
         .get(&format!("/staff/consultations/{id}/drafts/new"))
         .await;
@@ -426,6 +439,7 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
         values: vec![
             ("secret", "yjr_not-a-live-link".into()),
             ("token_id", token_id),
+            ("session_id", session_id),
             ("user_id", user_id),
             ("unit_id", unit_a),
             ("attachment_id", attachment_id),

@@ -177,7 +177,11 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: TestRequest) -> Resp {
-        let res = (self.call)(req.to_request()).await;
+        self.send_request(req.to_request()).await
+    }
+
+    pub async fn send_request(&self, req: actix_http::Request) -> Resp {
+        let res = (self.call)(req).await;
         let res = match res {
             Ok(r) => r,
             Err(e) => {
@@ -282,6 +286,8 @@ pub struct Browser<'a> {
     cookies: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
     /// The client's address, for rate limits (none: the test default).
     pub peer: Option<std::net::SocketAddr>,
+    /// The `User-Agent` sent with every request (none: no header).
+    pub user_agent: Option<&'static str>,
 }
 
 impl TestApp {
@@ -290,9 +296,13 @@ impl TestApp {
             app: self,
             cookies: Default::default(),
             peer: None,
+            user_agent: None,
         }
     }
 }
+
+/// The origin the test application sees itself at (a request without a Host header).
+pub const SITE_ORIGIN: &str = "http://localhost:8080";
 
 impl Browser<'_> {
     fn cookie_header(&self) -> String {
@@ -304,15 +314,53 @@ impl Browser<'_> {
             .join("; ")
     }
 
-    pub async fn send(&self, mut req: TestRequest) -> Resp {
+    /// Sends a request with the browser's cookies; a state-changing API call carries this
+    /// site's `Origin`, as browsers send it from the site's own pages (unless the test set one).
+    pub async fn send(&self, req: TestRequest) -> Resp {
+        self.send_with_origin(req, true).await
+    }
+
+    /// Sends a request with the browser's cookies and only the headers the test set.
+    pub async fn send_bare(&self, req: TestRequest) -> Resp {
+        self.send_with_origin(req, false).await
+    }
+
+    /// Another browser holding a copy of this one's cookies (a stolen cookie).
+    pub fn copy(&self) -> Self {
+        Browser {
+            app: self.app,
+            cookies: std::cell::RefCell::new(self.cookies.borrow().clone()),
+            peer: self.peer,
+            user_agent: self.user_agent,
+        }
+    }
+
+    async fn send_with_origin(&self, mut req: TestRequest, origin: bool) -> Resp {
+        use actix_web::HttpMessage;
+        use actix_web::http::{Method, header};
         if let Some(p) = self.peer {
             req = req.peer_addr(p);
+        }
+        if let Some(ua) = self.user_agent {
+            req = req.insert_header((header::USER_AGENT, ua));
         }
         let c = self.cookie_header();
         if !c.is_empty() {
             req = req.insert_header(("Cookie", c));
         }
-        let r = self.app.send(req).await;
+        let mut req = req.to_request();
+        let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if origin
+            && changes
+            && req.path().starts_with("/api/")
+            && !req.headers().contains_key(header::ORIGIN)
+        {
+            req.headers_mut().insert(
+                header::ORIGIN,
+                header::HeaderValue::from_static(SITE_ORIGIN),
+            );
+        }
+        let r = self.app.send_request(req).await;
         for v in r.headers.get_all("set-cookie") {
             let v = v.to_str().unwrap_or_default();
             if let Some((kv, _)) = v.split_once(';').or(Some((v, ""))) {

@@ -1,4 +1,5 @@
-//! `/api/v1/users`, `/api/v1/tokens`, `/api/v1/me/password`, `/api/v1/password-resets`,
+//! `/api/v1/users`, `/api/v1/tokens`, `/api/v1/me/password`, `/api/v1/me/sessions`,
+//! `/api/v1/password-resets`,
 //! `/api/v1/units/import`: the JSON twins of the account and directory pages.
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -138,7 +139,7 @@ pub async fn change_password(
     user: AuthUser,
     body: web::Json<PasswordBody>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = user.actor();
+    let (actor, keep) = (user.actor(), user.session_id.clone());
     let b = body.into_inner();
     state
         .with_conn(move |conn| {
@@ -147,10 +148,62 @@ pub async fn change_password(
                 &b.current_password,
                 &b.new_password,
                 &actor,
+                keep.as_deref(),
             )?)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /api/v1/me/sessions`: the caller's signed-in browsers; `current` marks the one this
+/// request came with.
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let (actor, current) = (user.actor(), user.session_id.clone());
+    let list = state
+        .with_conn(move |conn| {
+            Ok(app::sessions::my_sessions(
+                conn,
+                &actor,
+                current.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// `DELETE /api/v1/me/sessions/{id}`: ends one of the caller's sessions.
+pub async fn end_session(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    state
+        .with_conn(move |conn| Ok(app::sessions::end_session(conn, &id, &actor)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /api/v1/me/sessions`: ends every session of the caller but the one this request
+/// came with (with a token, all of them) → `{ended}`.
+pub async fn end_other_sessions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let (actor, current) = (user.actor(), user.session_id.clone());
+    let n = state
+        .with_conn(move |conn| {
+            Ok(app::sessions::end_other_sessions(
+                conn,
+                &actor,
+                current.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "ended": n })))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -165,9 +218,8 @@ pub async fn request_reset(
     req: HttpRequest,
     body: web::Json<ForgotBody>,
 ) -> Result<HttpResponse, AppError> {
-    state.limits.login_ip.check(&state.client_ip(&req))?;
     let email = body.into_inner().email.trim().to_lowercase();
-    state.limits.login_account.check(&email)?;
+    state.limits.reset_request(&state.client_ip(&req), &email)?;
     let links = links(&state);
     state
         .with_conn(move |conn| Ok(app::accounts::request_reset(conn, &email, &links)?))

@@ -8,7 +8,7 @@ use askama::Template;
 use crate::app;
 use crate::db::users::User;
 use crate::i18n::Tr;
-use crate::web::auth::SESSION_USER_KEY;
+use crate::web::auth::{SESSION_SECRET_KEY, client_of, session_secret};
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav, SESSION_NAME_KEY, SESSION_ROLE_KEY};
@@ -62,7 +62,8 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-/// Checks the rate limits, then the password; signs the session in.
+/// Checks the rate limits, then the password; opens a server-side session and puts its secret
+/// in the cookie. Only failed attempts count against the limits.
 async fn sign_in(
     state: &AppState,
     req: &HttpRequest,
@@ -72,26 +73,46 @@ async fn sign_in(
 ) -> Result<User, AppError> {
     let ip = state.client_ip(req);
     let email_key = email.trim().to_lowercase();
-    state.limits.login_ip.check(&ip)?;
-    state.limits.login_account.check(&email_key)?;
+    let attempt = state.limits.login_attempt(&ip, &email_key)?;
     let (email, password) = (email.to_string(), password.to_string());
+    let client = client_of(state, req);
     let request_id = req
         .extensions()
         .get::<tracing_actix_web::RequestId>()
         .map(|r| r.to_string());
-    let user = state
+    let signed_in = state
         .with_conn(move |conn| {
-            Ok(app::sessions::authenticate(
+            Ok(app::sessions::sign_in(
                 conn,
                 &email,
                 &password,
+                &client,
                 request_id.as_deref(),
             )?)
         })
-        .await?;
+        .await;
+    let signed_in = match signed_in {
+        Ok(s) => {
+            attempt.succeeded();
+            s
+        }
+        // A wrong password keeps the attempt counted; a failure of ours does not.
+        Err(e @ AppError::Validation(_)) => return Err(e),
+        Err(e) => {
+            attempt.succeeded();
+            return Err(e);
+        }
+    };
+    // A session cookie that named another session: that one ends with this sign-in.
+    if let Some(old) = session_secret(session) {
+        let _ = state
+            .with_conn(move |conn| Ok(app::sessions::sign_out(conn, &old)?))
+            .await;
+    }
     session.renew();
+    let user = signed_in.user;
     session
-        .insert(SESSION_USER_KEY, &user.id)
+        .insert(SESSION_SECRET_KEY, &signed_in.secret)
         .and_then(|_| session.insert(SESSION_NAME_KEY, &user.name))
         .and_then(|_| session.insert(SESSION_ROLE_KEY, &user.role))
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -108,16 +129,16 @@ pub async fn submit(
     csrf::verify(&session, &form.csrf_token)?;
     let next = page::safe_next(form.next.as_deref());
     match sign_in(&state, &req, &session, &form.email, &form.password).await {
-        // Without a page to return to, people land on their own start page: the portal for
-        // department users, the workbench for the office.
-        Ok(user) if form.next.as_deref().unwrap_or("").is_empty() => {
-            Ok(page::see_other(if user.role == "department" {
+        Ok(user) => match page::local_path(form.next.as_deref()) {
+            Some(next) => Ok(page::see_other(&next)),
+            // Without a page to return to (or with one off this site), people land on their
+            // own start page: the portal for department users, the workbench for the office.
+            None => Ok(page::see_other(if user.role == "department" {
                 "/dept"
             } else {
                 "/staff"
-            }))
-        }
-        Ok(_) => Ok(page::see_other(&next)),
+            })),
+        },
         Err(e @ (AppError::Validation(_) | AppError::TooManyRequests { .. })) => {
             let (status, error) = match &e {
                 AppError::TooManyRequests { retry_after_secs } => (
@@ -153,12 +174,24 @@ pub struct LogoutForm {
 }
 
 pub async fn logout(
+    state: web::Data<AppState>,
     session: Session,
     form: web::Form<LogoutForm>,
 ) -> Result<HttpResponse, AppError> {
     csrf::verify(&session, &form.csrf_token)?;
-    session.purge();
+    end_session(&state, &session).await?;
     Ok(page::see_other("/"))
+}
+
+/// Ends the server-side session this browser's cookie names, and empties the cookie.
+async fn end_session(state: &AppState, session: &Session) -> Result<(), AppError> {
+    if let Some(secret) = session_secret(session) {
+        state
+            .with_conn(move |conn| Ok(app::sessions::sign_out(conn, &secret)?))
+            .await?;
+    }
+    session.purge();
+    Ok(())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -182,7 +215,10 @@ pub async fn api_login(
 }
 
 /// `DELETE /api/v1/session`: signs out.
-pub async fn api_logout(session: Session) -> HttpResponse {
-    session.purge();
-    HttpResponse::NoContent().finish()
+pub async fn api_logout(
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    end_session(&state, &session).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
