@@ -152,6 +152,9 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
         Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
         Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
     };
+    if text.contains('\0') {
+        return Err(Error::field("file", "error.nul.field"));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)

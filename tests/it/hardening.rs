@@ -5,7 +5,9 @@ use actix_web::test::TestRequest;
 use serde_json::{Value, json};
 use yijian::domain::Role;
 
-use crate::support::TestApp;
+use crate::support::{Browser, TestApp};
+
+const PASSWORD: &str = "correct horse battery";
 
 /// A consultation open from yesterday: (id, slug, staff token).
 async fn open_consultation(app: &TestApp) -> (String, String, String) {
@@ -129,5 +131,223 @@ async fn oversize_bodies_get_the_localized_413() {
         let j: Value = r.json();
         assert_eq!(j["error"], "payload_too_large");
         assert_eq!(count(&app, "submissions"), 0);
+    }
+}
+
+/// The message shown beside a field holding a NUL, in Chinese.
+const NUL_ZH: &str = "此项含有空字符（U+0000），请删除后重新提交。";
+
+#[actix_web::test]
+async fn nul_characters_are_refused_wherever_text_comes_in() {
+    for app in TestApp::all().await {
+        let (id, slug, staff) = open_consultation(&app).await;
+        app.user_with_token("office@example.org", Role::Staff, None);
+        let submissions = count(&app, "submissions");
+
+        // The comment form: a field error on the localized page; nothing stored.
+        let b = app.browser();
+        let form = b.get(&format!("/c/{slug}/comment")).await;
+        let csrf = Browser::csrf(&form);
+        let r = b
+            .post_form(
+                &format!("/c/{slug}/comment"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("body", "建议增加\0伦理审查"),
+                    ("name", "王某"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.text().contains(NUL_ZH), "{}", r.text());
+        assert!(r.text().contains("body"));
+        // The same body sent as text/plain is read as the same form.
+        let r = b
+            .send(
+                TestRequest::post()
+                    .uri(&format!("/c/{slug}/comment"))
+                    .insert_header(("Content-Type", "text/plain"))
+                    .set_payload(format!("csrf_token={csrf}&body=%E5%BB%BA%E8%AE%AE%00x")),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+
+        // The comment API: the JSON error shape, in the caller's language.
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions?lang=en"),
+                None,
+                json!({"body": "建议增加\u{0}伦理审查", "name": "王某"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let j = r.json();
+        assert_eq!(j["error"], "validation");
+        assert_eq!(
+            j["fields"]["body"],
+            "This field contains a NUL character (U+0000); remove it and submit again."
+        );
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": "建议增加伦理审查", "name": "王\u{0}某"}),
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert_eq!(r.json()["fields"]["name"], NUL_ZH);
+        assert_eq!(count(&app, "submissions"), submissions);
+
+        // Signing in, by the form and by the API.
+        let login = b.get("/login").await;
+        let csrf = Browser::csrf(&login);
+        let r = b
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", &csrf),
+                    ("email", "office@example.org\0"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.text().contains(NUL_ZH));
+        let r = app
+            .post_json(
+                "/api/v1/session",
+                None,
+                json!({"email": "office@example.org\u{0}", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(r.json()["fields"]["email"], NUL_ZH);
+
+        // A search in the triage inbox: a 400, on the page and in the API.
+        let s = app.browser();
+        assert_eq!(s.login("office@example.org", PASSWORD).await.status, 303);
+        let inbox = format!("/staff/consultations/{id}/opinions");
+        assert_eq!(s.get(&format!("{inbox}?q=ok")).await.status, 200);
+        let r = s.get(&format!("{inbox}?q=a%00b")).await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert!(r.text().contains("空字符"));
+        let r = app
+            .get_as(
+                &format!("/api/v1/consultations/{id}/opinions?q=%00"),
+                &staff,
+            )
+            .await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert_eq!(r.json()["error"], "bad_request");
+
+        // A path segment is a page that does not exist.
+        for path in [
+            "/c/a%00b".to_string(),
+            format!("/c/{slug}%00"),
+            "/track/ABCD%00EFGH".to_string(),
+            "/api/v1/track/ABCD%00EFGH".to_string(),
+            "/static/a%00.css".to_string(),
+        ] {
+            let r = app.get(&path).await;
+            assert_eq!(r.status, 404, "{path}: {}", r.text());
+        }
+
+        // A unit's name, by the form and by the API.
+        let units = count(&app, "units");
+        let page = s.get("/admin/units").await;
+        let csrf = Browser::csrf(&page);
+        let r = s
+            .post_form(
+                "/admin/units",
+                &[
+                    ("csrf_token", &csrf),
+                    ("name", "市科技\0局"),
+                    ("kind", ""),
+                    ("aliases", ""),
+                    ("emails", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let r = app
+            .post_json(
+                "/api/v1/units",
+                Some(&staff),
+                json!({"name": "市科技\u{0}局", "kind": "department"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(r.json()["fields"]["name"], NUL_ZH);
+        // A file of units (a body the gate does not read as a form) is checked where it is read.
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/units/import")
+                    .insert_header(("Authorization", format!("Bearer {staff}")))
+                    .set_payload("名称,类别\n市科技\0局,部门\n"),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(r.json()["fields"]["file"], NUL_ZH);
+        assert_eq!(count(&app, "units"), units);
+
+        // A consultation's title, by the form, the API, and a multipart form's text field.
+        let consultations = count(&app, "consultations");
+        let new = s.get("/staff/consultations/new").await;
+        let csrf = Browser::csrf(&new);
+        let r = s
+            .post_form(
+                "/staff/consultations",
+                &[
+                    ("csrf_token", &csrf),
+                    ("title", "关于\0征求意见"),
+                    ("draft_title", "方案"),
+                    ("slug", ""),
+                    ("opens_at", "2099-01-01T09:00"),
+                    ("closes_at", "2099-03-01T09:00"),
+                    ("short_window_reason", ""),
+                    ("description", ""),
+                    ("contact", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.text().contains("title"));
+        let r = app
+            .post_json(
+                "/api/v1/consultations",
+                Some(&staff),
+                json!({"title": "关于\u{0}征求意见", "draft_title": "方案",
+                       "opens_at": "2099-01-01T09:00:00+08:00", "closes_at": "2099-03-01T09:00:00+08:00"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(r.json()["fields"]["title"], NUL_ZH);
+        let r = app
+            .send(
+                TestRequest::patch()
+                    .uri(&format!("/api/v1/consultations/{id}"))
+                    .insert_header(("Authorization", format!("Bearer {staff}")))
+                    .set_json(json!({"title": "新\u{0}标题"})),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(count(&app, "consultations"), consultations);
+        let imports = s
+            .get(&format!("/staff/consultations/{id}/drafts/new"))
+            .await;
+        let csrf = Browser::csrf(&imports);
+        let r = s
+            .post_multipart(
+                &format!("/staff/consultations/{id}/drafts"),
+                &[("csrf_token", &csrf), ("text", "第一条\0 内容")],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.text().contains(NUL_ZH));
+
+        // Nothing of it reached the database as a failure: the application still answers.
+        assert_eq!(app.get("/healthz").await.status, 200);
     }
 }
