@@ -12,6 +12,7 @@ use crate::db::solicitations::{self as dbs, BoardRow, NewReply, Reply, Solicitat
 use crate::db::submissions::{NewOutbox, Submission};
 use crate::db::{self, DbConnection, audit, new_id, now};
 use crate::domain::Role;
+use crate::domain::text::is_blank;
 use crate::i18n::Locale;
 
 /// Longest opinion a unit may send in one item.
@@ -416,7 +417,7 @@ pub fn reply(
             ids.dedup();
             (o.body.trim().to_string(), ids)
         })
-        .filter(|(b, ids)| !b.is_empty() || !ids.is_empty())
+        .filter(|(b, ids)| !is_blank(b) || !ids.is_empty())
         .collect();
     if input.no_comment && !opinions.is_empty() {
         errors.insert("no_comment".into(), "solicit.error.both".into());
@@ -424,7 +425,7 @@ pub fn reply(
     if !input.no_comment && opinions.is_empty() {
         errors.insert("opinions".into(), "solicit.error.empty".into());
     }
-    if opinions.iter().any(|(b, _)| b.is_empty()) {
+    if opinions.iter().any(|(b, _)| is_blank(b)) {
         errors.insert("opinions".into(), "solicit.error.body_missing".into());
     }
     if opinions

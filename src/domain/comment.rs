@@ -83,6 +83,10 @@ impl CommentInput {
                 }
             }
         }
+        // Zero-width and other invisible characters make no comment, like white space.
+        if super::text::is_blank(&self.body) {
+            out.insert("body".into(), "comment.error.body".into());
+        }
         if require_name && self.name.is_none() {
             out.insert("name".into(), "comment.error.name_required".into());
         }
@@ -118,6 +122,11 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(input("  ").check(false)["body"], "comment.error.body");
+        assert_eq!(
+            input("\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}").check(false)["body"],
+            "comment.error.body"
+        );
+        assert!(input("\u{200B}意见\u{200B}").check(false).is_empty());
         assert_eq!(
             input(&"长".repeat(10_001)).check(false)["body"],
             "comment.error.body"

@@ -351,3 +351,44 @@ async fn nul_characters_are_refused_wherever_text_comes_in() {
         assert_eq!(app.get("/healthz").await.status, 200);
     }
 }
+
+#[actix_web::test]
+async fn a_comment_of_invisible_characters_is_empty() {
+    for app in TestApp::all().await {
+        let (id, slug, _staff) = open_consultation(&app).await;
+        let invisible = "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}\u{200B}\u{200B}";
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": invisible}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.json()["fields"]["body"].is_string());
+        let b = app.browser();
+        let form = b.get(&format!("/c/{slug}/comment")).await;
+        let csrf = Browser::csrf(&form);
+        let r = b
+            .post_form(
+                &format!("/c/{slug}/comment"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("body", &format!(" {invisible}\u{3000}")),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.text().contains("请填写意见内容"), "{}", r.text());
+        assert_eq!(count(&app, "submissions"), 0);
+        // Visible text with a zero-width space inside is a comment.
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": "\u{200B}建议增加\u{200B}伦理审查"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+}
