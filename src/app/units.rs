@@ -50,7 +50,10 @@ pub fn create(conn: &mut DbConnection, input: CreateUnit, actor: &Actor) -> Resu
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
-    if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+    if emails
+        .iter()
+        .any(|e| !crate::domain::mail::is_deliverable_address(e))
+    {
         errors.insert("emails".to_string(), "user.error.email".to_string());
     }
     let Some(kind) = kind else {
@@ -227,7 +230,10 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
             .into_iter()
             .map(|e| e.to_lowercase())
             .collect();
-        if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+        if emails
+            .iter()
+            .any(|e| !crate::domain::mail::is_deliverable_address(e))
+        {
             report.errors.push((line, "user.error.email".into()));
             continue;
         }
@@ -392,7 +398,7 @@ pub fn change(conn: &mut DbConnection, id: &str, c: ChangeUnit, actor: &Actor) -
             .collect();
         emails.sort();
         emails.dedup();
-        if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+        if emails.iter().any(|e| !crate::domain::mail::is_deliverable_address(e)) {
             errors.insert("emails".to_string(), "user.error.email".to_string());
         }
         for n in std::iter::once(&name).chain(&aliases) {

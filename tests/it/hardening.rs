@@ -392,3 +392,63 @@ async fn a_comment_of_invisible_characters_is_empty() {
         assert_eq!(r.status, 201, "{}", r.text());
     }
 }
+
+#[actix_web::test]
+async fn addresses_the_mailer_refuses_are_refused_when_entered() {
+    for app in TestApp::all().await {
+        let (id, slug, staff) = open_consultation(&app).await;
+        let admin = app.user_with_token("admin@example.org", Role::Admin, None);
+        let bad = "user@[127.0.0.1]";
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": "建议增加伦理审查", "email": bad}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.json()["fields"]["email"].is_string());
+        let b = app.browser();
+        let form = b.get(&format!("/c/{slug}/comment")).await;
+        let csrf = Browser::csrf(&form);
+        let r = b
+            .post_form(
+                &format!("/c/{slug}/comment"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("body", "建议增加伦理审查"),
+                    ("email", "Wang <wang@example.org>"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(count(&app, "submissions"), 0);
+        let r = app
+            .post_json(
+                "/api/v1/users",
+                Some(&admin),
+                json!({"email": bad, "name": "某", "role": "staff"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.json()["fields"]["email"].is_string());
+        let r = app
+            .post_json(
+                "/api/v1/units",
+                Some(&staff),
+                json!({"name": "市科技局", "kind": "department", "emails": [bad]}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert!(r.json()["fields"]["emails"].is_string());
+        // An address the mailer reads is taken, and its receipt is queued.
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/submissions"),
+                None,
+                json!({"body": "建议增加伦理审查", "email": "wang.hua+yj@example.org"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+}
