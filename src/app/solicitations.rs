@@ -462,7 +462,13 @@ pub fn reply(
         }
     }
     if let Some(a) = &input.attachment_id {
-        if crate::db::attachments::find(conn, a)?.is_none() {
+        // Only a file the caller (or, for a department, its unit) uploaded: another unit's
+        // letter must not become readable through this reply.
+        let linkable = match crate::db::attachments::find(conn, a)? {
+            None => false,
+            Some(a) => super::attachments::may_link(conn, &a, actor)?,
+        };
+        if !linkable {
             errors.insert("attachment".into(), "attachment.error.missing".into());
         }
     }

@@ -452,3 +452,123 @@ async fn addresses_the_mailer_refuses_are_refused_when_entered() {
         assert_eq!(r.status, 201, "{}", r.text());
     }
 }
+
+/// A PDF uploaded through the API by `token`: its id.
+async fn upload(app: &TestApp, token: &str, text: &str) -> String {
+    let r = app
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/attachments?filename=letter.pdf")
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .set_payload(format!("%PDF-1.4 {text}").into_bytes()),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+#[actix_web::test]
+async fn a_unit_cannot_link_or_read_another_units_attachment() {
+    for app in TestApp::all().await {
+        let staff = app.user_with_token("staff@example.org", Role::Staff, None);
+        let c = app.consultation(&staff, 40).await;
+        let id = c["id"].as_str().unwrap();
+        let mut units = Vec::new();
+        for name in ["市经信局", "市科技局"] {
+            let r = app
+                .post_json(
+                    "/api/v1/units",
+                    Some(&staff),
+                    json!({"name": name, "kind": "department"}),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text());
+            units.push(r.json()["id"].as_str().unwrap().to_string());
+        }
+        let (unit_a, unit_b) = (&units[0], &units[1]);
+        let a = app.user_with_token("a@example.org", Role::Department, Some("市经信局"));
+        let a2 = app.user_with_token("a2@example.org", Role::Department, Some("市经信局"));
+        let b = app.user_with_token("b@example.org", Role::Department, Some("市科技局"));
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/solicitations"),
+                Some(&staff),
+                json!({"unit_ids": units, "deadline": "2099-01-31"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+
+        let letter_a = upload(&app, &a, "unit A's letter").await;
+        // Unit B replies naming A's upload: refused, nothing recorded, and still unreadable.
+        let reply_b = format!("/api/v1/consultations/{id}/solicitations/{unit_b}/reply");
+        let r = app
+            .post_json(
+                &reply_b,
+                Some(&b),
+                json!({"opinions": [{"body": "建议一"}], "attachment_id": letter_a}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(
+            r.json()["fields"]["attachment"],
+            "附件不存在，或不是本单位上传的。"
+        );
+        assert_eq!(count(&app, "solicitation_replies"), 0);
+        let download = format!("/attachments/{letter_a}");
+        assert_eq!(app.get_as(&download, &b).await.status, 404);
+        // The office may not hand it to unit B either.
+        let r = app
+            .post_json(
+                &reply_b,
+                Some(&staff),
+                json!({"opinions": [{"body": "来函意见"}], "attachment_id": letter_a}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(app.get_as(&download, &b).await.status, 404);
+
+        // Unit A links its own upload (any of its users may); it stays A's.
+        let reply_a = format!("/api/v1/consultations/{id}/solicitations/{unit_a}/reply");
+        let r = app
+            .post_json(
+                &reply_a,
+                Some(&a2),
+                json!({"opinions": [{"body": "建议一"}], "attachment_id": letter_a}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(app.get_as(&download, &a2).await.status, 200);
+        assert_eq!(app.get_as(&download, &a).await.status, 200);
+        assert_eq!(app.get_as(&download, &b).await.status, 404);
+
+        // B's own upload, and the office's paper letter for B with the office's own scan.
+        let letter_b = upload(&app, &b, "unit B's letter").await;
+        let r = app
+            .post_json(
+                &reply_b,
+                Some(&b),
+                json!({"opinions": [{"body": "建议二"}], "attachment_id": letter_b}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let scan = upload(&app, &staff, "a scan").await;
+        let r = app
+            .post_json(
+                &reply_b,
+                Some(&staff),
+                json!({"opinions": [{"body": "来函意见"}], "attachment_id": scan}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(
+            app.get_as(&format!("/attachments/{scan}"), &b).await.status,
+            200
+        );
+        assert_eq!(
+            app.get_as(&format!("/attachments/{letter_b}"), &a)
+                .await
+                .status,
+            404
+        );
+    }
+}
