@@ -38,6 +38,15 @@ fn count(app: &TestApp, table: &str) -> i64 {
         .n
 }
 
+fn zip_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut file = zip.by_name(name).unwrap();
+    let mut s = String::new();
+    file.read_to_string(&mut s).unwrap();
+    s
+}
+
 #[actix_web::test]
 async fn a_known_path_with_another_method_is_405_with_allow() {
     for app in TestApp::all().await {
@@ -570,5 +579,85 @@ async fn a_unit_cannot_link_or_read_another_units_attachment() {
                 .status,
             404
         );
+    }
+}
+
+const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"点击查看\")";
+
+#[actix_web::test]
+async fn exported_cells_that_look_like_formulas_stay_text() {
+    for app in TestApp::all().await {
+        let (id, _slug, staff) = open_consultation(&app).await;
+        for body in [
+            FORMULA,
+            "+1+cmd|' /C calc'!A0",
+            "-2+3 建议",
+            "@SUM(A1:A2) 建议",
+        ] {
+            let r = app
+                .post_json(
+                    &format!("/api/v1/consultations/{id}/submissions"),
+                    None,
+                    json!({"body": body, "name": "=1+1", "publish_name": true}),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text());
+        }
+
+        // CSV: every cell read back; none begins like a formula; the texts are all there.
+        let r = app
+            .get_as(
+                &format!("/api/v1/consultations/{id}/report?format=csv&edition=internal"),
+                &staff,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let mut reader = csv::Reader::from_reader(&r.body[3..]);
+        let cells: Vec<String> = reader
+            .records()
+            .flat_map(|rec| rec.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        for cell in &cells {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+        }
+        for expected in [
+            format!("'{FORMULA}"),
+            "'+1+cmd|' /C calc'!A0".to_string(),
+            "'-2+3 建议".to_string(),
+            "'@SUM(A1:A2) 建议".to_string(),
+        ] {
+            assert!(cells.contains(&expected), "{expected} in {cells:?}");
+        }
+        assert!(cells.iter().any(|c| c.starts_with("'=1+1")), "{cells:?}");
+
+        // XLSX: the text is a shared string, and its cell is a string cell, not a formula.
+        let r = app
+            .get_as(
+                &format!("/api/v1/consultations/{id}/report?format=xlsx&edition=internal"),
+                &staff,
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        let strings = zip_part(&r.body, "xl/sharedStrings.xml");
+        let sheet = zip_part(&r.body, "xl/worksheets/sheet1.xml");
+        assert!(
+            !sheet.contains("<f>") && !sheet.contains("<f "),
+            "no formula"
+        );
+        let escaped = FORMULA.replace('&', "&amp;").replace('"', "&quot;");
+        let items: Vec<&str> = strings.split("<si>").skip(1).collect();
+        let index = items
+            .iter()
+            .position(|si| si.contains(FORMULA) || si.contains(&escaped))
+            .unwrap_or_else(|| panic!("{FORMULA} is a shared string: {strings}"));
+        let cell = sheet
+            .split("<c ")
+            .skip(1)
+            .find(|c| c.contains(&format!("<v>{index}</v>")))
+            .expect("a cell shows it");
+        assert!(cell.contains("t=\"s\""), "a shared-string cell: {cell}");
     }
 }
