@@ -98,6 +98,27 @@ fn io_error(e: std::io::Error) -> Error {
     Error::Storage(e.to_string())
 }
 
+/// Whether `actor` may attach the stored file `a` to a reply: the account that uploaded it, or
+/// another department user of the uploader's unit. Anyone else would make it readable to the
+/// reply's unit.
+pub fn may_link(conn: &mut DbConnection, a: &Attachment, actor: &Actor) -> Result<bool> {
+    let Some(uploader) = a.uploaded_by.as_deref() else {
+        // Stored by the command line: only the command line links it.
+        return Ok(actor.user_id.is_none() && actor.role == Some(Role::Admin));
+    };
+    if actor.user_id.as_deref() == Some(uploader) {
+        return Ok(true);
+    }
+    if actor.role != Some(Role::Department) {
+        return Ok(false);
+    }
+    let Some(unit) = actor.unit_id.as_deref() else {
+        return Ok(false);
+    };
+    Ok(crate::db::users::find(conn, uploader)?
+        .is_some_and(|u| u.role() == Some(Role::Department) && u.unit_id.as_deref() == Some(unit)))
+}
+
 /// A stored file, for the office and for the unit whose reply carries it.
 pub fn open(
     conn: &mut DbConnection,

@@ -11,6 +11,7 @@ use crate::db::solicitations::{self as dbs, BoardRow, NewReply, Reply, Solicitat
 use crate::db::submissions::{NewOutbox, Submission};
 use crate::db::{self, DbConnection, audit, new_id, now};
 use crate::domain::Role;
+use crate::domain::text::is_blank;
 use crate::i18n::Locale;
 
 /// Longest opinion a unit may send in one item.
@@ -415,7 +416,7 @@ pub fn reply(
             ids.dedup();
             (o.body.trim().to_string(), ids)
         })
-        .filter(|(b, ids)| !b.is_empty() || !ids.is_empty())
+        .filter(|(b, ids)| !is_blank(b) || !ids.is_empty())
         .collect();
     if input.no_comment && !opinions.is_empty() {
         errors.insert("no_comment".into(), "solicit.error.both".into());
@@ -423,7 +424,7 @@ pub fn reply(
     if !input.no_comment && opinions.is_empty() {
         errors.insert("opinions".into(), "solicit.error.empty".into());
     }
-    if opinions.iter().any(|(b, _)| b.is_empty()) {
+    if opinions.iter().any(|(b, _)| is_blank(b)) {
         errors.insert("opinions".into(), "solicit.error.body_missing".into());
     }
     if opinions
@@ -460,7 +461,13 @@ pub fn reply(
         }
     }
     if let Some(a) = &input.attachment_id {
-        if crate::db::attachments::find(conn, a)?.is_none() {
+        // Only a file the caller (or, for a department, its unit) uploaded: another unit's
+        // letter must not become readable through this reply.
+        let linkable = match crate::db::attachments::find(conn, a)? {
+            None => false,
+            Some(a) => super::attachments::may_link(conn, &a, actor)?,
+        };
+        if !linkable {
             errors.insert("attachment".into(), "attachment.error.missing".into());
         }
     }

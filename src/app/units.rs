@@ -49,7 +49,10 @@ pub fn create(conn: &mut DbConnection, input: CreateUnit, actor: &Actor) -> Resu
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
-    if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+    if emails
+        .iter()
+        .any(|e| !crate::domain::mail::is_deliverable_address(e))
+    {
         errors.insert("emails".to_string(), "user.error.email".to_string());
     }
     let Some(kind) = kind else {
@@ -151,6 +154,9 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
         Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
         Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
     };
+    if text.contains('\0') {
+        return Err(Error::field("file", "error.nul.field"));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -223,7 +229,10 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
             .into_iter()
             .map(|e| e.to_lowercase())
             .collect();
-        if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+        if emails
+            .iter()
+            .any(|e| !crate::domain::mail::is_deliverable_address(e))
+        {
             report.errors.push((line, "user.error.email".into()));
             continue;
         }
@@ -398,7 +407,7 @@ pub fn change(conn: &mut DbConnection, id: &str, c: ChangeUnit, actor: &Actor) -
             .collect();
         emails.sort();
         emails.dedup();
-        if emails.iter().any(|e| !super::users::is_plausible_email(e)) {
+        if emails.iter().any(|e| !crate::domain::mail::is_deliverable_address(e)) {
             errors.insert("emails".to_string(), "user.error.email".to_string());
         }
         for n in std::iter::once(&name).chain(&aliases) {

@@ -19,7 +19,7 @@ pub struct CommentInput {
     #[validate(length(max = 100, code = "comment.error.organization"))]
     pub organization: Option<String>,
     #[validate(
-        email(code = "comment.error.email"),
+        custom(function = "valid_email", code = "comment.error.email"),
         length(max = 254, code = "comment.error.email")
     )]
     pub email: Option<String>,
@@ -34,6 +34,15 @@ pub struct CommentInput {
     pub idempotency_key: Option<String>,
     /// `public_web` by default; staff may record `letter`, `email`, `meeting`, `other`.
     pub channel: Option<String>,
+}
+
+/// The rules of the mailer, so that a receipt can always be sent.
+fn valid_email(e: &str) -> Result<(), validator::ValidationError> {
+    if super::mail::is_deliverable_address(e) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("comment.error.email"))
+    }
 }
 
 fn valid_phone(p: &str) -> Result<(), validator::ValidationError> {
@@ -83,6 +92,10 @@ impl CommentInput {
                 }
             }
         }
+        // Zero-width and other invisible characters make no comment, like white space.
+        if super::text::is_blank(&self.body) {
+            out.insert("body".into(), "comment.error.body".into());
+        }
         if require_name && self.name.is_none() {
             out.insert("name".into(), "comment.error.name_required".into());
         }
@@ -119,6 +132,11 @@ mod tests {
         );
         assert_eq!(input("  ").check(false)["body"], "comment.error.body");
         assert_eq!(
+            input("\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}").check(false)["body"],
+            "comment.error.body"
+        );
+        assert!(input("\u{200B}意见\u{200B}").check(false).is_empty());
+        assert_eq!(
             input(&"长".repeat(10_001)).check(false)["body"],
             "comment.error.body"
         );
@@ -131,6 +149,11 @@ mod tests {
         i.phone = Some("abc".into());
         let e = i.check(true);
         assert_eq!(e["email"], "comment.error.email");
+        for refused in ["user@[127.0.0.1]", "Wang <w@example.org>", "w@localhost"] {
+            let mut i = input("很好的方案");
+            i.email = Some(refused.into());
+            assert_eq!(i.check(false)["email"], "comment.error.email", "{refused}");
+        }
         assert_eq!(e["phone"], "comment.error.phone");
         assert_eq!(e["name"], "comment.error.name_required");
         let mut i = input("很好的方案");

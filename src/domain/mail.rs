@@ -29,6 +29,31 @@ pub fn backoff(attempts: u32, base: Duration, max: Duration, jitter: f64) -> Dur
     half + spread
 }
 
+/// Whether the mailer can send to this address, by the rules it reads addresses with: one bare
+/// address (no display name, no comment, no domain literal such as `user@[127.0.0.1]`) that
+/// lettre reads back unchanged, with a dot in the domain, no white space, at most 254 bytes.
+/// Every place an address comes in (comments, users, units) checks it with this, so a receipt
+/// or an invitation is never silently impossible. Surrounding white space is ignored.
+pub fn is_deliverable_address(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    if local.is_empty()
+        || s.len() > 254
+        || s.chars().any(|c| c.is_whitespace() || c.is_control())
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+    {
+        return false;
+    }
+    match s.parse::<lettre::message::Mailbox>() {
+        Ok(m) => m.name.is_none() && m.email.to_string() == s,
+        Err(_) => false,
+    }
+}
+
 /// An address as logs and lists show it: the first character of the local part, then `***`,
 /// then the domain: `wang.hua@example.org` → `w***@example.org`. Whatever does not look like an
 /// address becomes `***`.
@@ -95,6 +120,38 @@ pub fn message_id(id: &str, base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deliverable_addresses_are_those_the_mailer_reads() {
+        for good in ["a@b.cn", " Wang.Hua@example.org ", "x+tag@sub.example.org"] {
+            assert!(is_deliverable_address(good), "{good}");
+            assert!(good.trim().parse::<lettre::message::Mailbox>().is_ok());
+        }
+        for bad in [
+            "",
+            "a",
+            "a@",
+            "@b.cn",
+            "a@b",
+            "a b@c.cn",
+            "a@b@c.cn",
+            "a@.cn",
+            "a@b.",
+            "user@[127.0.0.1]",
+            "Wang <wang@example.org>",
+            "a\0@b.cn",
+            "a@b.cn (x)",
+            "\"a\"@b.cn",
+        ] {
+            assert!(!is_deliverable_address(bad), "{bad}");
+        }
+        // What the mailer itself refuses is refused here too.
+        assert!(
+            "user@[127.0.0.1]"
+                .parse::<lettre::message::Mailbox>()
+                .is_err()
+        );
+    }
 
     #[test]
     fn backoff_doubles_caps_and_jitters_within_the_upper_half() {

@@ -11,6 +11,7 @@ pub mod password;
 pub mod report;
 pub mod role;
 pub mod suggest;
+pub mod text;
 pub mod time;
 pub mod token;
 pub mod tracking;

@@ -2,12 +2,25 @@
 //! RFC 4180 quoting. A section column first, then the report's columns; one line per opinion with
 //! the submitter repeated on every line (no merged cells in CSV). Title, summary and closing
 //! paragraph are not part of the table and are left out.
+//!
+//! The public edition can be downloaded by anyone once published and opened in a spreadsheet, so
+//! every cell that a spreadsheet would read as a formula (one beginning with `=`, `+`, `-`, `@`,
+//! a tab or a carriage return) gets a leading `'`, as OWASP recommends against CSV injection.
 
 use super::ExportError;
 use crate::domain::report::Report;
 
 /// Header of the section column.
 pub const SECTION_COLUMN: &str = "类别";
+
+/// The cell as written: text a spreadsheet would take for a formula gets a leading `'`.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
 
 /// The report's table as CSV bytes.
 pub fn render(model: &Report) -> Result<Vec<u8>, ExportError> {
@@ -20,10 +33,10 @@ pub fn render(model: &Report) -> Result<Vec<u8>, ExportError> {
         .from_writer(out);
 
     let columns = model.columns();
-    let mut header: Vec<&str> = Vec::with_capacity(columns.len() + 1);
-    header.push(SECTION_COLUMN);
-    header.extend(columns.iter().map(String::as_str));
-    writer.write_record(&header)?;
+    let mut header: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(columns.len() + 1);
+    header.push(SECTION_COLUMN.into());
+    header.extend(columns.iter().map(|c| neutralise(c)));
+    writer.write_record(header.iter().map(|c| c.as_bytes()))?;
 
     let mut number = String::new();
     for section in &model.sections {
@@ -31,17 +44,17 @@ pub fn render(model: &Report) -> Result<Vec<u8>, ExportError> {
             number.clear();
             number.push_str(&row.number.to_string());
             let opinion = row.opinion_display();
-            let mut record: Vec<&str> = vec![
-                section.title.as_str(),
-                number.as_str(),
-                row.submitter.as_str(),
-                &opinion,
-                row.decision.as_str(),
+            let mut record: Vec<std::borrow::Cow<'_, str>> = vec![
+                neutralise(&section.title),
+                number.as_str().into(),
+                neutralise(&row.submitter),
+                neutralise(&opinion),
+                neutralise(&row.decision),
             ];
             if model.separate_reason_column {
-                record.push(row.reason.as_deref().unwrap_or(""));
+                record.push(neutralise(row.reason.as_deref().unwrap_or("")));
             }
-            writer.write_record(&record)?;
+            writer.write_record(record.iter().map(|c| c.as_bytes()))?;
         }
     }
     writer.flush()?;
@@ -126,6 +139,41 @@ mod tests {
         assert!(text.starts_with("类别,序号,单位/个人,修改意见,是否采纳,理由\r\n"));
         assert!(text.contains(",部分采纳，已调整。,已调整。\r\n"));
         assert!(text.ends_with(",已采纳,\r\n"));
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        let mut r = report(true);
+        let rows = &mut r.sections[0].rows;
+        rows[0].submitter = "=HYPERLINK(\"http://evil.example\",\"x\")".into();
+        rows[0].opinion = "+1+cmd|' /C calc'!A0".into();
+        rows[0].decision = "-2+3".into();
+        rows[0].reason = Some("@SUM(A1:A2)".into());
+        rows[1].submitter = "\t=1+1".into();
+        rows[1].opinion = "\r=1+1".into();
+        rows[1].decision = "已采纳 =1+1".into();
+        let bytes = render(&r).unwrap();
+        let mut reader = ::csv::Reader::from_reader(&bytes[3..]);
+        let records: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(&records[0][2], "'=HYPERLINK(\"http://evil.example\",\"x\")");
+        assert_eq!(&records[0][3], "'+1+cmd|' /C calc'!A0");
+        assert_eq!(&records[0][4], "'-2+3");
+        assert_eq!(&records[0][5], "'@SUM(A1:A2)");
+        assert_eq!(&records[1][2], "'\t=1+1");
+        assert!(records[1][3].starts_with("'\r=1+1"));
+        assert_eq!(
+            &records[1][4], "已采纳 =1+1",
+            "only the first character counts"
+        );
+        assert_eq!(&records[1][5], "");
+        for record in &records {
+            for cell in record.iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell:?}"
+                );
+            }
+        }
     }
 
     #[test]

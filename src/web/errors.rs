@@ -229,7 +229,11 @@ pub fn wants_json(req: &HttpRequest) -> bool {
 /// JSON under `/api/`, a localized HTML page elsewhere, both with the request id.
 pub fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let info = res.response().extensions().get::<ErrorInfo>().cloned();
-    let has_own_body = res.headers().contains_key(header::CONTENT_TYPE);
+    // A body of the handler's own (a form shown again with its errors) is kept; the framework's
+    // own errors (an extractor's "payload reached size limit") carry their error and are
+    // rendered like ours.
+    let has_own_body =
+        res.headers().contains_key(header::CONTENT_TYPE) && res.response().error().is_none();
     let info = match info {
         Some(i) => i,
         None if has_own_body => {

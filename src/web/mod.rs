@@ -9,6 +9,7 @@ pub mod cache;
 pub mod csrf;
 pub mod dept;
 pub mod errors;
+pub mod input;
 pub mod lang;
 pub mod page;
 pub mod public;
@@ -150,6 +151,8 @@ pub fn build_app(
         .app_data(web::QueryConfig::default().error_handler(errors::query_error))
         .app_data(web::PayloadConfig::default().limit(BODY_LIMIT))
         .wrap(from_fn(csrf::same_site_api))
+        // Inside the error handlers, so that its refusals render as pages or JSON.
+        .wrap(from_fn(input::screen))
         .wrap(ErrorHandlers::new().default_handler(errors::render_error))
         .wrap(from_fn(lang_and_request_id))
         .wrap(session)

@@ -5,7 +5,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::{Next, from_fn};
-use actix_web::web;
+use actix_web::{Route, web};
 
 use super::{account, admin, api, assets, dept, public, staff};
 
@@ -90,16 +90,41 @@ macro_rules! route_table {
             $( RouteInfo { method: stringify!($method), path: $path, access: Access::$access }, )*
         ];
 
-        /// Registers every route of the table.
+        /// Registers every route of the table, one resource per path with a route per method,
+        /// so that a known path asked with another method answers 405 with an `Allow` header.
         pub fn routes(cfg: &mut web::ServiceConfig) {
-            $( cfg.route(
-                $path,
-                web::method(Method::$method)
-                    .to($handler)
-                    .wrap(from_fn(|req, next| guard(Access::$access, req, next))),
-            ); )*
+            let table: Vec<(&'static str, MakeRoute)> = vec![
+                $( ($path, || {
+                    web::method(Method::$method)
+                        .to($handler)
+                        .wrap(from_fn(|req, next| guard(Access::$access, req, next)))
+                }), )*
+            ];
+            register(cfg, table);
         }
     };
+}
+
+/// Makes one row's route: its method, handler and access guard.
+type MakeRoute = fn() -> Route;
+
+/// Groups the table's routes per path, paths in the order of their first row (the router
+/// tries them in that order).
+fn register(cfg: &mut web::ServiceConfig, table: Vec<(&'static str, MakeRoute)>) {
+    let mut paths: Vec<(&'static str, Vec<MakeRoute>)> = Vec::new();
+    for (path, route) in table {
+        match paths.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, routes)) => routes.push(route),
+            None => paths.push((path, vec![route])),
+        }
+    }
+    for (path, routes) in paths {
+        cfg.service(
+            routes
+                .into_iter()
+                .fold(web::resource(path), |r, route| r.route(route())),
+        );
+    }
 }
 
 route_table! {
@@ -234,4 +259,48 @@ route_table! {
     POST "/api/v1/opinions/{opinion_id}/detach" => api::opinions::detach, Office;
     GET "/api/v1/rationale-phrases" => api::opinions::phrases, SignedIn;
     POST "/api/v1/rationale-phrases" => api::opinions::add_phrase, Deciders;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ROUTES;
+    use actix_web::dev::ResourceDef;
+
+    /// `path` with every `{…}` segment filled in.
+    fn sample(path: &str) -> String {
+        let mut out = String::new();
+        let mut in_param = false;
+        for c in path.chars() {
+            match c {
+                '{' => in_param = true,
+                '}' => {
+                    in_param = false;
+                    out.push_str("x0");
+                }
+                c if !in_param => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Routes are grouped per path and tried in the order of the table: a path that matched a
+    /// later one would take all of that one's requests.
+    #[test]
+    fn no_path_hides_a_later_one() {
+        let mut paths: Vec<&str> = Vec::new();
+        for r in ROUTES {
+            if !paths.contains(&r.path) {
+                paths.push(r.path);
+            }
+        }
+        for (i, later) in paths.iter().enumerate() {
+            for earlier in &paths[..i] {
+                assert!(
+                    !ResourceDef::new(*earlier).is_match(&sample(later)),
+                    "{earlier} comes before {later} and takes its requests"
+                );
+            }
+        }
+    }
 }

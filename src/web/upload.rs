@@ -60,6 +60,7 @@ pub async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Upl
                 return Err(AppError::PayloadTooLarge);
             }
         }
+        // (A NUL in the query string has been refused already.)
         let filename = url::form_urlencoded::parse(req.query_string().as_bytes())
             .find(|(k, _)| k == "filename")
             .map(|(_, v)| v.into_owned());
@@ -76,10 +77,11 @@ pub async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Upl
         let mut field =
             field.map_err(|e| AppError::bad_request("error.bad_request", e.to_string()))?;
         let name = field.name().unwrap_or("").to_string();
+        // A file's name is text kept with it: control characters (a NUL above all) are dropped.
         let filename = field
             .content_disposition()
             .and_then(|cd| cd.get_filename())
-            .map(str::to_string);
+            .map(|f| f.chars().filter(|c| !c.is_control()).collect::<String>());
         let mut data = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk =
@@ -99,6 +101,16 @@ pub async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Upl
             up.fields
                 .push((name, String::from_utf8_lossy(&data).into_owned()));
         }
+    }
+    // The form's text fields pass the same gate as other forms (`input.rs`).
+    let with_nul: Vec<String> = up
+        .fields
+        .iter()
+        .filter(|(k, v)| k.contains('\0') || v.contains('\0'))
+        .map(|(k, _)| k.replace('\0', ""))
+        .collect();
+    if !with_nul.is_empty() {
+        return Err(super::input::nul_error(with_nul));
     }
     // Pasted text stands in for a file when no file was chosen.
     if up.bytes.is_empty() {

@@ -8,6 +8,7 @@ mod cli;
 mod consultations;
 mod database;
 mod drafts;
+mod hardening;
 mod intake;
 mod mail;
 mod permissions;
