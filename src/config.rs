@@ -84,7 +84,7 @@ impl Default for Settings {
             mail_retry_limit: 8,
             mail_redrive_days: 7,
             mail_redrive_every_secs: 900,
-            export_concurrency: 2,
+            export_concurrency: 1,
             mail_lease_secs: 300,
             mail_senders: 4,
         }
@@ -437,7 +437,7 @@ mod tests {
             "failed mail gets a second chance for a week"
         );
         assert_eq!(c.mail_redrive_every, std::time::Duration::from_secs(900));
-        assert_eq!(c.export_concurrency, 2);
+        assert_eq!(c.export_concurrency, 1);
         let c = Settings {
             smtp_url: Some("smtp://u:hunter2hunter2@mail.example.org:587?tls=starttls".into()),
             base_url: Some("https://yj.example.gov.cn".into()),
