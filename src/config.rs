@@ -46,6 +46,15 @@ pub struct Settings {
     pub mail_poll_secs: u64,
     /// Delivery attempts before an email is marked failed.
     pub mail_retry_limit: u32,
+    /// Days after it failed during which an email that the server may yet take (it was away,
+    /// not refusing) is queued again by the sender on its own once deliveries succeed again;
+    /// 0: never, only an administrator resends.
+    pub mail_redrive_days: u32,
+    /// Seconds between the sender's looks for such failed emails (at least 1).
+    pub mail_redrive_every_secs: u64,
+    /// Report downloads in DOCX, XLSX or CSV rendered at once by one node; more wait their
+    /// turn (at least 1).
+    pub export_concurrency: usize,
     /// Seconds a worker's claim on an email lasts; a crashed node's emails are sent by
     /// another after it. At least 4; an SMTP conversation may take a quarter of it (at most
     /// 30 s).
@@ -73,6 +82,9 @@ impl Default for Settings {
             mail_from: None,
             mail_poll_secs: 5,
             mail_retry_limit: 8,
+            mail_redrive_days: 7,
+            mail_redrive_every_secs: 900,
+            export_concurrency: 1,
             mail_lease_secs: 300,
             mail_senders: 4,
         }
@@ -115,6 +127,9 @@ pub struct Config {
     pub mail_from: String,
     pub mail_poll: std::time::Duration,
     pub mail_retry_limit: u32,
+    pub mail_redrive_for: std::time::Duration,
+    pub mail_redrive_every: std::time::Duration,
+    pub export_concurrency: usize,
     pub mail_lease: std::time::Duration,
     pub mail_senders: usize,
 }
@@ -223,6 +238,21 @@ impl Settings {
                 "YIJIAN_MAIL_RETRY_LIMIT must be at least 1".into(),
             ));
         }
+        if self.mail_redrive_days > 366 {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_MAIL_REDRIVE_DAYS must be at most 366".into(),
+            ));
+        }
+        if self.mail_redrive_every_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_MAIL_REDRIVE_EVERY_SECS must be at least 1".into(),
+            ));
+        }
+        if !(1..=64).contains(&self.export_concurrency) {
+            return Err(ConfigError::Invalid(
+                "YIJIAN_EXPORT_CONCURRENCY must be between 1 and 64".into(),
+            ));
+        }
         if self.mail_lease_secs < 4 {
             return Err(ConfigError::Invalid(
                 "YIJIAN_MAIL_LEASE_SECS must be at least 4".into(),
@@ -239,6 +269,11 @@ impl Settings {
             mail_from,
             mail_poll: std::time::Duration::from_secs(self.mail_poll_secs),
             mail_retry_limit: self.mail_retry_limit,
+            mail_redrive_for: std::time::Duration::from_secs(
+                u64::from(self.mail_redrive_days) * 24 * 3600,
+            ),
+            mail_redrive_every: std::time::Duration::from_secs(self.mail_redrive_every_secs),
+            export_concurrency: self.export_concurrency,
             mail_lease: std::time::Duration::from_secs(self.mail_lease_secs),
             timezone,
             trust_proxy: self.trust_proxy,
@@ -396,6 +431,13 @@ mod tests {
         assert_eq!(c.smtp_url, None, "files unless SMTP is configured");
         assert_eq!(c.mail_from, "noreply@127.0.0.1");
         assert_eq!(c.mail_retry_limit, 8);
+        assert_eq!(
+            c.mail_redrive_for,
+            std::time::Duration::from_secs(7 * 24 * 3600),
+            "failed mail gets a second chance for a week"
+        );
+        assert_eq!(c.mail_redrive_every, std::time::Duration::from_secs(900));
+        assert_eq!(c.export_concurrency, 1);
         let c = Settings {
             smtp_url: Some("smtp://u:hunter2hunter2@mail.example.org:587?tls=starttls".into()),
             base_url: Some("https://yj.example.gov.cn".into()),
@@ -420,6 +462,18 @@ mod tests {
             },
             Settings {
                 mail_retry_limit: 0,
+                ..base.clone()
+            },
+            Settings {
+                mail_redrive_every_secs: 0,
+                ..base.clone()
+            },
+            Settings {
+                mail_redrive_days: 400,
+                ..base.clone()
+            },
+            Settings {
+                export_concurrency: 0,
                 ..base.clone()
             },
         ] {

@@ -1,5 +1,5 @@
 //! The outbox as administrators see it: what was sent, what waits, what failed; and sending a
-//! message again.
+//! message, or every failed one of a kind or a time, again.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,7 @@ use super::{Actor, Error, Result};
 use crate::db::{self, DbConnection, outbox};
 use crate::domain::Role;
 use crate::domain::mail::{KINDS, STATES, mask_address};
+use crate::domain::time::parse_datetime;
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -147,5 +148,87 @@ pub fn resend(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Row> {
         )?;
         let after = outbox::find(conn, id)?.ok_or(Error::NotFound)?;
         Ok(Row::from(after))
+    })
+}
+
+/// Which failed messages to queue again at once, as typed: a kind, and the times they were
+/// written, from (inclusive) and to (exclusive; a date alone means up to the end of that
+/// day), each RFC 3339 or a local `YYYY-MM-DD[ HH:MM]`. Empty: any.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct BulkResend {
+    pub kind: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl BulkResend {
+    /// The filter it stands for, or which fields are wrong.
+    pub fn filter(&self, tz: chrono::FixedOffset) -> Result<outbox::FailedFilter> {
+        let mut errors = BTreeMap::new();
+        let kind = chosen(&self.kind);
+        if kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
+            errors.insert("kind".to_string(), "outbox.error.kind".to_string());
+        }
+        let mut time = |field: &str, v: &Option<String>, end_of_day: bool| {
+            let v = chosen(v)?;
+            let Some(t) = parse_datetime(&v, tz) else {
+                errors.insert(field.to_string(), "outbox.error.time".to_string());
+                return None;
+            };
+            let date_only = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").is_ok();
+            Some(if end_of_day && date_only {
+                t + chrono::Duration::days(1)
+            } else {
+                t
+            })
+        };
+        let from = time("from", &self.from, false);
+        let to = time("to", &self.to, true);
+        if let (Some(f), Some(t)) = (from, to) {
+            if f >= t {
+                errors.insert("to".to_string(), "outbox.error.range".to_string());
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        Ok(outbox::FailedFilter { kind, from, to })
+    }
+}
+
+/// Failed messages over the whole outbox: what the admin page and `/healthz` report.
+pub fn failed_count(conn: &mut DbConnection) -> Result<i64> {
+    Ok(outbox::count_failed(
+        conn,
+        &outbox::FailedFilter::default(),
+    )?)
+}
+
+/// Queues every failed message of a kind and/or written in a time range again, as [`resend`]
+/// does one; returns how many. One entry in the audit log says what was asked and how many.
+pub fn resend_failed(
+    conn: &mut DbConnection,
+    b: &BulkResend,
+    tz: chrono::FixedOffset,
+    actor: &Actor,
+) -> Result<usize> {
+    actor.require(&[Role::Admin])?;
+    let f = b.filter(tz)?;
+    conn.transaction(|conn| {
+        let queued = outbox::resend_failed(conn, &f, db::now())?;
+        db::audit::record(
+            conn,
+            db::audit::AuditEntry {
+                after: Some(serde_json::json!({
+                    "kind": f.kind,
+                    "from": f.from,
+                    "to": f.to,
+                    "queued": queued,
+                })),
+                ..actor.audit("outbox.resend_failed", "outbox", "failed")
+            },
+        )?;
+        Ok(queued)
     })
 }

@@ -324,7 +324,10 @@ pub fn load(
     let g = Gathered::read(conn, consultation_id)?;
     let mut config = config_of(&g.consultation);
     variant.apply(&mut config);
-    Ok(model::build(g.input(edition, config)))
+    let input = g.input(edition, config);
+    // The rows as read are not needed to build the report: free them first.
+    drop(g);
+    Ok(model::build(input))
 }
 
 /// What the staff report page shows, read once: the readiness list and the live report.

@@ -65,6 +65,10 @@ pub struct OutboxMessage {
     pub related_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// When a failed message first failed in a way a later delivery may mend (see
+    /// [`redrive`]), kept while such a message is queued again by the sender; `None` when it
+    /// never failed, was refused or could not be composed, or was resent by an administrator.
+    pub failed_at: Option<NaiveDateTime>,
 }
 
 /// Writes a queued email, due now. Run it inside the transaction of the change that causes it.
@@ -206,12 +210,15 @@ pub fn reschedule(
 }
 
 /// After the last allowed attempt, or an error no retry can mend: failed, for an admin to see
-/// and resend. Only the claim's holder may.
+/// and resend. Only the claim's holder may. `failed_at` is when it first failed in a way a
+/// later delivery may mend (the sender queues such messages again on its own for a while:
+/// see [`redrive`]); `None` for a refusal or a message that could not be composed.
 pub fn mark_failed(
     conn: &mut DbConnection,
     id: &str,
     worker: &str,
     error: &str,
+    failed_at: Option<NaiveDateTime>,
 ) -> Result<bool, DbError> {
     let n = diesel::update(
         outbox_messages::table
@@ -224,6 +231,7 @@ pub fn mark_failed(
         outbox_messages::last_error.eq(Some(error)),
         outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
         outbox_messages::claimed_by.eq(None::<String>),
+        outbox_messages::failed_at.eq(failed_at),
     ))
     .execute(conn)?;
     Ok(n == 1)
@@ -265,6 +273,7 @@ pub fn fail_abandoned(
         outbox_messages::last_error.eq(Some(error)),
         outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
         outbox_messages::claimed_by.eq(None::<String>),
+        outbox_messages::failed_at.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?)
 }
@@ -292,9 +301,105 @@ pub fn resend(
         outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
         outbox_messages::claimed_by.eq(None::<String>),
         outbox_messages::sent_at.eq(None::<NaiveDateTime>),
+        outbox_messages::failed_at.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?;
     Ok((n == 1).then_some(before))
+}
+
+/// Which failed messages a bulk resend takes: of a kind, written in `[from, to)`; `None` for
+/// any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FailedFilter {
+    pub kind: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// Failed messages matching `f`, counted.
+pub fn count_failed(conn: &mut DbConnection, f: &FailedFilter) -> Result<i64, DbError> {
+    let mut q = outbox_messages::table
+        .filter(outbox_messages::state.eq("failed"))
+        .into_boxed();
+    if let Some(k) = &f.kind {
+        q = q.filter(outbox_messages::kind.eq(k.clone()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(outbox_messages::created_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(outbox_messages::created_at.lt(to));
+    }
+    Ok(q.count().get_result(conn)?)
+}
+
+/// Queues every failed message matching `f` again, due now, as [`resend`] does one; returns
+/// how many. One statement: a message that is queued or sent meanwhile is not touched.
+pub fn resend_failed(
+    conn: &mut DbConnection,
+    f: &FailedFilter,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let mut q = diesel::update(outbox_messages::table)
+        .filter(outbox_messages::state.eq("failed"))
+        .into_boxed();
+    if let Some(k) = &f.kind {
+        q = q.filter(outbox_messages::kind.eq(k.clone()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(outbox_messages::created_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(outbox_messages::created_at.lt(to));
+    }
+    Ok(q.set((
+        outbox_messages::state.eq("queued"),
+        outbox_messages::attempts.eq(0i64),
+        outbox_messages::next_attempt_at.eq(now),
+        outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
+        outbox_messages::claimed_by.eq(None::<String>),
+        outbox_messages::sent_at.eq(None::<NaiveDateTime>),
+        outbox_messages::failed_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?)
+}
+
+/// The sender's own second chance: up to `limit` messages that failed at or after `since` in
+/// a way a later delivery may mend, oldest failure first, queued again due now with
+/// `attempts` counted (so the claim gives them the attempts left before the limit). Their
+/// `failed_at` is kept: the window runs from the first failure. Each row moves from failed to
+/// queued in a statement that checks it is still failed, so of several nodes doing this at
+/// once one takes each row; sending then goes through the ordinary claim.
+pub fn redrive(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+    now: NaiveDateTime,
+    limit: i64,
+    attempts: i64,
+) -> Result<usize, DbError> {
+    let ids: Vec<String> = outbox_messages::table
+        .filter(outbox_messages::state.eq("failed"))
+        .filter(outbox_messages::failed_at.ge(since))
+        .order((outbox_messages::failed_at.asc(), outbox_messages::id.asc()))
+        .select(outbox_messages::id)
+        .limit(limit.max(1))
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::update(
+        outbox_messages::table
+            .filter(outbox_messages::id.eq_any(&ids))
+            .filter(outbox_messages::state.eq("failed")),
+    )
+    .set((
+        outbox_messages::state.eq("queued"),
+        outbox_messages::attempts.eq(attempts.max(0)),
+        outbox_messages::next_attempt_at.eq(now),
+        outbox_messages::claimed_until.eq(None::<NaiveDateTime>),
+        outbox_messages::claimed_by.eq(None::<String>),
+    ))
+    .execute(conn)?)
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxMessage>, DbError> {

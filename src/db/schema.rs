@@ -344,6 +344,7 @@ diesel::table! {
         related_id -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
     }
 }
 diesel::table! {

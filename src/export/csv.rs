@@ -25,8 +25,13 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 /// The report's table as CSV bytes.
 pub fn render(model: &Report) -> Result<Vec<u8>, ExportError> {
     let rows: usize = model.sections.iter().map(|s| s.rows.len()).sum();
-    let mut out = Vec::with_capacity(rows * 256 + 64);
-    out.extend_from_slice("\u{FEFF}".as_bytes());
+    write(model, Vec::with_capacity(rows * 256 + 64))
+}
+
+/// The report's table as CSV, written into `out` (a temporary file, buffered); the same bytes
+/// as [`render`]. Returns `out`.
+pub fn write<W: std::io::Write>(model: &Report, mut out: W) -> Result<W, ExportError> {
+    out.write_all("\u{FEFF}".as_bytes())?;
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .quote_style(::csv::QuoteStyle::Necessary)

@@ -17,7 +17,7 @@
 //! The package is written directly (no document object tree): `document.xml` is streamed into
 //! the zip in chunks, which keeps a 100k-row report fast and small in memory.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -62,7 +62,18 @@ const CHUNK: usize = 1 << 20;
 /// The report as DOCX bytes.
 pub fn render(model: &Report) -> Result<Vec<u8>, ExportError> {
     let rows: usize = model.sections.iter().map(|s| s.rows.len()).sum();
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(16 * 1024 + rows * 160)));
+    let cursor = write(
+        model,
+        Cursor::new(Vec::with_capacity(16 * 1024 + rows * 160)),
+    )?;
+    Ok(cursor.into_inner())
+}
+
+/// The report as DOCX, written into `out` (a temporary file, for a download that should not
+/// sit in memory whole); the same bytes as [`render`]. Returns `out`, positioned at its end.
+pub fn write<W: Write + Seek>(model: &Report, out: W) -> Result<W, ExportError> {
+    let rows: usize = model.sections.iter().map(|s| s.rows.len()).sum();
+    let mut zip = ZipWriter::new(out);
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(1));
@@ -91,8 +102,7 @@ pub fn render(model: &Report) -> Result<Vec<u8>, ExportError> {
     zip.start_file("word/document.xml", options.large_file(rows > 200_000))?;
     write_document(model, &mut zip)?;
 
-    let cursor = zip.finish()?;
-    Ok(cursor.into_inner())
+    Ok(zip.finish()?)
 }
 
 fn write_document<W: Write>(model: &Report, out: &mut W) -> Result<(), ExportError> {

@@ -90,6 +90,54 @@ pub fn render(model: &Report, format: Format) -> Result<Vec<u8>, ExportError> {
     })
 }
 
+/// Whether a format's rendering of a large report takes much memory and time (a document or
+/// spreadsheet of every opinion): such downloads take turns (see `export_concurrency`).
+pub fn is_large(format: Format) -> bool {
+    matches!(format, Format::Docx | Format::Xlsx | Format::Csv)
+}
+
+/// Renders a report into a new temporary file under `dir` (removed when the file is closed),
+/// so that a download is not held in memory whole; the same bytes as [`render`]. Returns the
+/// file, rewound, and its length.
+pub fn render_file(
+    model: &Report,
+    format: Format,
+    dir: &std::path::Path,
+) -> Result<(std::fs::File, u64), ExportError> {
+    use std::io::{BufWriter, Seek, SeekFrom, Write};
+    let file = tempfile::tempfile_in(dir)?;
+    let out = BufWriter::with_capacity(256 * 1024, file);
+    let mut out = match format {
+        Format::Docx => docx::write(model, out)?,
+        Format::Xlsx => xlsx::write(model, out)?,
+        Format::Csv => csv::write(model, out)?,
+        Format::Json | Format::Html => {
+            let mut out = out;
+            out.write_all(&render(model, format)?)?;
+            out
+        }
+    };
+    out.flush()?;
+    let mut file = out
+        .into_inner()
+        .map_err(|e| ExportError::Io(e.into_error()))?;
+    let len = file.seek(SeekFrom::End(0))?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok((file, len))
+}
+
+/// Hands memory freed after a large rendering back to the system. glibc's allocator keeps
+/// what each thread's arena freed for later; a few large exports on blocking threads would
+/// otherwise leave the process hundreds of megabytes larger than it needs to be.
+pub fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap memory to the system; it takes no pointers
+    // and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// A download file name for the report: its title, with characters that file systems refuse
 /// replaced, and the format's extension.
 pub fn file_name(model: &Report, format: Format) -> String {
@@ -225,6 +273,53 @@ mod tests {
             push_xml_escaped(&mut s, &format!("全角文字全角文字{c}全角文字"));
             assert_eq!(s, format!("全角文字全角文字{expected}全角文字"), "{b:#x}");
         }
+    }
+
+    #[test]
+    fn a_rendering_into_a_file_is_the_same_bytes() {
+        use crate::domain::report::{Edition, Row, Section};
+        use std::io::Read;
+        let rows = (1..=300)
+            .map(|n| Row {
+                number: n,
+                submitter: format!("单位{n}"),
+                submitter_span: 1,
+                opinion: format!("第{n}条意见：建议将“智慧医疗”改为<智慧医院>&说明。")
+                    .repeat(n as usize % 7 + 1),
+                decision: "部分采纳".into(),
+                reason: (n % 2 == 0).then(|| "已调整。".to_string()),
+                count: 1,
+            })
+            .collect();
+        let report = Report {
+            title: "关于《实施方案》的意见采纳情况".into(),
+            summary: Some("共收到意见300条。".into()),
+            sections: vec![Section {
+                title: "一、公开网站征求意见采纳情况".into(),
+                columns: ["序号", "单位/个人", "修改意见", "是否采纳", "理由"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            }],
+            closing: None,
+            edition: Edition::Internal,
+            separate_reason_column: true,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for f in Format::ALL {
+            let (mut file, len) = render_file(&report, f, dir.path()).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            let expected = render(&report, f).unwrap();
+            assert_eq!(len, expected.len() as u64, "{f:?}");
+            assert!(bytes == expected, "{f:?}");
+        }
+        release_memory();
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the temporary file has no name to leave behind"
+        );
     }
 
     #[test]

@@ -27,11 +27,24 @@ fn widths(columns: usize) -> &'static [f64; 5] {
 
 /// The report as XLSX bytes.
 pub fn render(model: &Report) -> Result<Vec<u8>, ExportError> {
+    Ok(workbook(model)?.save_to_buffer()?)
+}
+
+/// The report as XLSX, written into `out` (a temporary file); the same bytes as [`render`].
+pub fn write<W: std::io::Write + std::io::Seek + Send>(
+    model: &Report,
+    mut out: W,
+) -> Result<W, ExportError> {
+    workbook(model)?.save_to_writer(&mut out)?;
+    Ok(out)
+}
+
+fn workbook(model: &Report) -> Result<Workbook, ExportError> {
     let mut workbook = Workbook::new();
     workbook.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(&model.title));
     let sheet = workbook.add_worksheet();
     fill(sheet, model)?;
-    Ok(workbook.save_to_buffer()?)
+    Ok(workbook)
 }
 
 fn fill(sheet: &mut Worksheet, model: &Report) -> Result<(), ExportError> {

@@ -132,6 +132,10 @@ fn percent_decode(s: &str) -> Option<String> {
 pub struct SendError {
     /// No retry can mend it (an address that is not one); otherwise it is tried again.
     pub permanent: bool,
+    /// The server answered and refused the message (a 5xx reply, such as an unknown
+    /// recipient): it is retried within the retry limit like any failure, but a failure of
+    /// this kind is not queued again by the sender on its own afterwards.
+    pub refused: bool,
     pub message: String,
 }
 
@@ -231,6 +235,7 @@ impl Transport {
     pub fn send(&self, m: &OutboxMessage, from: &Mailbox) -> Result<Delivered, SendError> {
         let message = build(m, from).map_err(|message| SendError {
             permanent: true,
+            refused: false,
             message,
         })?;
         match self {
@@ -238,6 +243,7 @@ impl Transport {
                 Ok(_) => Ok(Delivered::Smtp),
                 Err(e) => Err(SendError {
                     permanent: false,
+                    refused: e.is_permanent(),
                     message: describe_smtp_error(&e),
                 }),
             },
@@ -245,6 +251,7 @@ impl Transport {
                 .map(Delivered::File)
                 .map_err(|e| SendError {
                     permanent: false,
+                    refused: false,
                     message: format!("cannot write to {}: {e}", dir.display()),
                 }),
         }

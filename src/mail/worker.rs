@@ -1,6 +1,13 @@
 //! The sending worker: claims due outbox rows, sends each, marks it sent, or reschedules it with
 //! exponential backoff and jitter, and after the last allowed attempt marks it failed.
 //!
+//! A message failed for a reason a later delivery may mend (the server was away) gets a second
+//! chance without anyone's help: for `redrive_for` after it failed, every `redrive_every` the
+//! sender queues one such message again as a probe, and once a delivery has succeeded since
+//! the last time (the server is back), all of them, each with the attempt left before the
+//! limit. They are sent through the ordinary claim, so no message goes out twice at once, on
+//! one node or several.
+//!
 //! Delivery is at least once: a row is marked sent only after the server took the message, so
 //! a worker that dies in between leaves the row claimed; its lease runs out and a worker sends
 //! it again, with the same Message-ID, by which the copy is recognisable.
@@ -37,6 +44,11 @@ pub struct Options {
     pub senders: usize,
     /// The site's address, for the links of messages composed when sent (receipts).
     pub base_url: String,
+    /// How long after it failed a message the server may yet take is queued again by the
+    /// sender on its own; zero: never.
+    pub redrive_for: Duration,
+    /// How often the sender looks for such messages to queue again.
+    pub redrive_every: Duration,
 }
 
 impl Default for Options {
@@ -50,6 +62,8 @@ impl Default for Options {
             retry_max: Duration::from_secs(6 * 3600),
             senders: 1,
             base_url: "http://127.0.0.1:8080".into(),
+            redrive_for: Duration::from_secs(7 * 24 * 3600),
+            redrive_every: Duration::from_secs(900),
         }
     }
 }
@@ -62,6 +76,8 @@ impl Options {
             max_attempts: c.mail_retry_limit,
             senders: c.mail_senders,
             base_url: c.base_url.clone(),
+            redrive_for: c.mail_redrive_for,
+            redrive_every: c.mail_redrive_every,
             ..Self::default()
         }
     }
@@ -76,6 +92,8 @@ pub struct Pass {
     pub failed: usize,
     /// Claimed but handed back unsent (the worker was stopping, or the lease was running out).
     pub released: usize,
+    /// Failed messages queued again by the sender (see the module's note).
+    pub redriven: usize,
 }
 
 impl Pass {
@@ -85,6 +103,7 @@ impl Pass {
         self.retried += o.retried;
         self.failed += o.failed;
         self.released += o.released;
+        self.redriven += o.redriven;
     }
 }
 
@@ -96,6 +115,14 @@ pub struct Worker {
     options: Options,
     name: String,
     stop: Arc<Stop>,
+    redrive: Arc<Mutex<Redrive>>,
+}
+
+/// When a node's senders last delivered a message and last queued failed ones again.
+#[derive(Debug, Default)]
+struct Redrive {
+    last_success: Option<Instant>,
+    last_look: Option<Instant>,
 }
 
 /// The signal to stop, shared by a node's senders.
@@ -140,6 +167,7 @@ impl Worker {
             options,
             name: format!("{}-{}", std::process::id(), &short[short.len() - 8..]),
             stop: Arc::new(Stop::default()),
+            redrive: Arc::new(Mutex::new(Redrive::default())),
         }
     }
 
@@ -168,6 +196,7 @@ impl Worker {
         let mut conn = self.db.get()?;
         let now = db::now();
         let max_attempts = i64::from(self.options.max_attempts);
+        pass.redriven = self.redrive_failed(&mut conn, now)?;
         let lease = chrono::Duration::from_std(self.options.lease)
             .map_err(|e| Error::Config(format!("mail lease: {e}")))?;
         let claimed_at = Instant::now();
@@ -214,6 +243,53 @@ impl Worker {
         Ok(pass)
     }
 
+    /// Queues failed messages again when it is time to look (see the module's note): one as a
+    /// probe, or, after a delivery succeeded since the last look, up to a thousand.
+    fn redrive_failed(
+        &self,
+        conn: &mut db::DbConnection,
+        now: chrono::NaiveDateTime,
+    ) -> Result<usize, Error> {
+        if self.options.redrive_for.is_zero() {
+            return Ok(0);
+        }
+        let Ok(mut r) = self.redrive.lock() else {
+            return Ok(0);
+        };
+        let looked = Instant::now();
+        if r.last_look
+            .is_some_and(|t| looked.duration_since(t) < self.options.redrive_every)
+        {
+            return Ok(0);
+        }
+        let server_back = match (r.last_success, r.last_look) {
+            (Some(s), Some(l)) => s > l,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        r.last_look = Some(looked);
+        drop(r);
+        let window = chrono::Duration::from_std(self.options.redrive_for)
+            .unwrap_or_else(|_| chrono::Duration::days(7));
+        let limit = if server_back { 1000 } else { 1 };
+        let attempts = i64::from(self.options.max_attempts.saturating_sub(1));
+        let n = outbox::redrive(conn, now - window, now, limit, attempts)?;
+        if n > 0 {
+            tracing::info!(
+                messages = n,
+                probe = !server_back,
+                "failed mail queued again for another attempt"
+            );
+        }
+        Ok(n)
+    }
+
+    fn delivered(&self) {
+        if let Ok(mut r) = self.redrive.lock() {
+            r.last_success = Some(Instant::now());
+        }
+    }
+
     fn deliver(
         &self,
         conn: &mut db::DbConnection,
@@ -230,7 +306,7 @@ impl Worker {
                 }
                 Err(e) => {
                     let error = e.to_string();
-                    outbox::mark_failed(conn, &m.id, &self.name, &error)?;
+                    outbox::mark_failed(conn, &m.id, &self.name, &error, None)?;
                     pass.failed += 1;
                     tracing::error!(
                         kind = %m.kind, %to, message_id = %m.message_id, %error,
@@ -246,6 +322,7 @@ impl Worker {
             Ok(delivered) => {
                 outbox::mark_sent(conn, &m.id, db::now())?;
                 pass.sent += 1;
+                self.delivered();
                 match delivered {
                     Delivered::Smtp => tracing::info!(
                         kind = %m.kind, %to, message_id = %m.message_id, attempt = m.attempts,
@@ -261,11 +338,14 @@ impl Worker {
                 let error = redact_address(&e.message, &m.to_address);
                 let attempts = u32::try_from(m.attempts).unwrap_or(u32::MAX);
                 if e.permanent || attempts >= self.options.max_attempts {
-                    outbox::mark_failed(conn, &m.id, &self.name, &error)?;
+                    // A refusal stays failed; anything else may yet go once the server is back.
+                    let failed_at =
+                        (!e.permanent && !e.refused).then(|| m.failed_at.unwrap_or_else(db::now));
+                    outbox::mark_failed(conn, &m.id, &self.name, &error, failed_at)?;
                     pass.failed += 1;
                     tracing::error!(
                         kind = %m.kind, %to, message_id = %m.message_id, attempts, %error,
-                        "mail failed for good; an administrator can send it again"
+                        "mail failed; an administrator can send it again (one the server may yet take is queued again once deliveries succeed)"
                     );
                 } else {
                     let delay = backoff(
@@ -348,6 +428,7 @@ impl Worker {
                 options: self.options.clone(),
                 name: format!("{}-{i}", self.name),
                 stop: self.stop.clone(),
+                redrive: self.redrive.clone(),
             };
             let t = std::thread::Builder::new()
                 .name(format!("yijian-mail-{i}"))

@@ -47,6 +47,9 @@ pub struct AppState {
     pub limits: throttle::Limits,
     pub intake: crate::app::intake::Intake,
     pub cache: cache::Cache,
+    /// Turns for large report downloads (DOCX, XLSX, CSV): `export_concurrency` render at once
+    /// on a node, the rest wait for a turn.
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -55,6 +58,9 @@ impl AppState {
         let intake = crate::app::intake::Intake::start(db.clone(), &config.database_url)?;
         Ok(Self {
             limits: throttle::Limits::new(&config),
+            exports: Arc::new(tokio::sync::Semaphore::new(
+                config.export_concurrency.max(1),
+            )),
             db,
             config: Arc::new(config),
             intake,
@@ -74,6 +80,23 @@ impl AppState {
     }
 
     /// Runs blocking database work on the blocking pool with a pooled connection.
+    /// A turn for a large report download (see [`AppState::exports`]); `None` for a format
+    /// that needs none. Waits while every turn is taken.
+    pub async fn export_turn(
+        &self,
+        format: crate::export::Format,
+    ) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, AppError> {
+        if !crate::export::is_large(format) {
+            return Ok(None);
+        }
+        self.exports
+            .clone()
+            .acquire_owned()
+            .await
+            .map(Some)
+            .map_err(|_| AppError::Unavailable)
+    }
+
     pub async fn with_conn<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,

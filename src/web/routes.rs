@@ -188,6 +188,7 @@ route_table! {
     POST "/staff/consultations/{id}/report/settings" => staff::report::settings, Office;
 
     GET "/admin/outbox" => admin::outbox::index, Admin;
+    POST "/admin/outbox/resend" => admin::outbox::resend_failed, Admin;
     POST "/admin/outbox/{outbox_id}/resend" => admin::outbox::resend, Admin;
     GET "/staff/consultations/{id}/opinions" => staff::triage::inbox, SignedIn;
     POST "/staff/consultations/{id}/opinions/bulk/assign" => staff::triage::bulk_assign, Office;
@@ -243,6 +244,7 @@ route_table! {
     GET "/api/v1/consultations/{id}/publications" => api::report::list, Public;
     POST "/api/v1/consultations/{id}/publications" => api::report::publish, Internal;
     GET "/api/v1/outbox" => api::outbox::list, Admin;
+    POST "/api/v1/outbox/resend" => api::outbox::resend_failed, Admin;
     POST "/api/v1/outbox/{outbox_id}/resend" => api::outbox::resend, Admin;
     GET "/api/v1/consultations/{id}/opinions" => api::opinions::list, SignedIn;
     POST "/api/v1/consultations/{id}/opinions/bulk/assign" => api::opinions::bulk_assign, Office;

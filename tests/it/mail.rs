@@ -894,7 +894,7 @@ fn claims_are_leases_that_run_out() {
         assert_eq!(b[0].message_id, a[0].message_id);
         // The dead node's late report changes nothing; the holder's does.
         assert!(!outbox::reschedule(&mut conn, &id, "node-a", later, "x").unwrap());
-        assert!(!outbox::mark_failed(&mut conn, &id, "node-a", "x").unwrap());
+        assert!(!outbox::mark_failed(&mut conn, &id, "node-a", "x", None).unwrap());
         assert_eq!(
             outbox::release(&mut conn, std::slice::from_ref(&id), "node-b").unwrap(),
             1
@@ -1120,4 +1120,314 @@ async fn starttls_and_implicit_tls_with_a_trusted_certificate() {
     }
     assert_eq!(starttls.messages().len(), 1);
     assert_eq!(implicit.messages().len(), 1);
+}
+
+/// The sender's second chance: receipts that failed through an outage longer than the retry
+/// limit go out on their own once the server is back, each once, with two nodes of two
+/// senders each looking; a refused address and a failure older than the window stay failed,
+/// and `/healthz` counts what is failed.
+#[actix_web::test]
+async fn receipts_failed_in_an_outage_go_out_on_their_own_once_the_server_is_back() {
+    if !have_aiosmtpd() {
+        return;
+    }
+    for app in TestApp::all().await {
+        let mut sink = Sink::start(&[]);
+        let (id, _) = open_consultation(&app).await;
+        let no_redrive = Options {
+            redrive_for: Duration::ZERO,
+            ..fast()
+        };
+        let w = smtp_worker(&app, &sink.url(), no_redrive);
+        let settle = |w: &Worker| {
+            let start = Instant::now();
+            while rows(&app).iter().any(|r| r.state == "queued")
+                && start.elapsed() < Duration::from_secs(20)
+            {
+                w.run_once().unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        };
+        // Refused by the server: failed, and not the sender's to try again.
+        comment(&app, &id, "zh-CN", Some("reject.me@example.org"), "意见").await;
+        settle(&w);
+        sink.down();
+        let mut codes = Vec::new();
+        for i in 0..5 {
+            let to = format!("p{i}@example.org");
+            codes.push(comment(&app, &id, "zh-CN", Some(&to), "意见").await);
+        }
+        settle(&w);
+        let failed = rows(&app);
+        assert!(failed.iter().all(|r| r.state == "failed"), "{failed:?}");
+        assert!(
+            failed.iter().all(|r| r.attempts == 3),
+            "past the retry limit"
+        );
+        let refused = failed
+            .iter()
+            .find(|r| r.to_address == "reject.me@example.org")
+            .unwrap();
+        assert_eq!(refused.failed_at, None, "a refusal is not tried again");
+        assert!(
+            failed
+                .iter()
+                .filter(|r| r.to_address != "reject.me@example.org")
+                .all(|r| r.failed_at.is_some())
+        );
+        // One failed longer ago than the window: left for an administrator.
+        let old = failed
+            .iter()
+            .find(|r| r.to_address == "p0@example.org")
+            .unwrap();
+        diesel::update(outbox_messages::table.filter(outbox_messages::id.eq(&old.id)))
+            .set(outbox_messages::failed_at.eq(Some(yijian::db::now() - chrono::Duration::days(8))))
+            .execute(&mut *app.conn())
+            .unwrap();
+        let health = app.get("/healthz").await.json();
+        assert_eq!(health["mail"]["failed"], 6, "{health}");
+        assert_eq!(health["status"], "ok");
+
+        // The server is back; two nodes' senders find out and send the failed receipts.
+        sink.up();
+        let redrive = Options {
+            redrive_every: Duration::from_millis(100),
+            senders: 2,
+            ..fast()
+        };
+        let a = smtp_worker(&app, &sink.url(), redrive.clone())
+            .spawn()
+            .unwrap();
+        let b = smtp_worker(&app, &sink.url(), redrive).spawn().unwrap();
+        let start = Instant::now();
+        while rows(&app).iter().filter(|r| r.state == "sent").count() < 4
+            && start.elapsed() < Duration::from_secs(30)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        a.stop();
+        b.stop();
+        let got = sink.messages();
+        assert_eq!(got.len(), 4, "each delivered once: {got:?}");
+        for (i, code) in codes.iter().enumerate().skip(1) {
+            let to = format!("p{i}@example.org");
+            let m: Vec<_> = got.iter().filter(|m| m.to == to).collect();
+            assert_eq!(m.len(), 1, "{to}");
+            assert!(m[0].subject.contains(code.as_str()));
+        }
+        let after = rows(&app);
+        let state_of = |to: &str| {
+            after
+                .iter()
+                .find(|r| r.to_address == to)
+                .map(|r| r.state.clone())
+                .unwrap()
+        };
+        assert_eq!(state_of("reject.me@example.org"), "failed");
+        assert_eq!(state_of("p0@example.org"), "failed", "outside the window");
+        let health = app.get("/healthz").await.json();
+        assert_eq!(health["mail"]["failed"], 2, "{health}");
+        assert_eq!(health["mail"]["queued"], 0, "{health}");
+    }
+}
+
+/// Failed messages of several kinds and times, written straight into the outbox.
+fn failed_rows(conn: &mut yijian::db::DbConnection) -> Vec<(String, &'static str, i64)> {
+    let now = yijian::db::now();
+    let mut made = Vec::new();
+    for (i, (kind, days_ago, state)) in [
+        ("receipt", 1, "failed"),
+        ("receipt", 3, "failed"),
+        ("receipt", 10, "failed"),
+        ("invitation", 3, "failed"),
+        ("receipt", 2, "sent"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut m = compose::receipt(
+            Locale::ZhCn,
+            &format!("b{i}@example.org"),
+            "https://yj.example.org",
+            &compose::Receipt {
+                tracking_code: format!("YJ-BULK-{i:04}"),
+                consultation_title: "实施方案".into(),
+                comment: "意见".into(),
+            },
+        )
+        .unwrap();
+        m.kind = kind.into();
+        outbox::insert_at(conn, &m, now - chrono::Duration::days(days_ago)).unwrap();
+        diesel::update(outbox_messages::table.filter(outbox_messages::id.eq(&m.id)))
+            .set((
+                outbox_messages::state.eq(state),
+                outbox_messages::attempts.eq(8i64),
+            ))
+            .execute(conn)
+            .unwrap();
+        made.push((m.id, kind, days_ago));
+    }
+    made
+}
+
+fn state(app: &TestApp, id: &str) -> String {
+    outbox::find(&mut app.conn(), id).unwrap().unwrap().state
+}
+
+#[actix_web::test]
+async fn an_admin_sends_failed_mail_again_by_kind_and_time_through_the_api() {
+    for app in TestApp::all().await {
+        let made = failed_rows(&mut app.conn());
+        let admin = app.user_with_token("admin@example.org", Role::Admin, None);
+        let staff = app.user_with_token("staff@example.org", Role::Staff, None);
+        assert_eq!(app.get("/healthz").await.json()["mail"]["failed"], 4);
+
+        // Administrators only.
+        let r = app
+            .post_json("/api/v1/outbox/resend", None, json!({}))
+            .await;
+        assert_eq!(r.status, 401);
+        let r = app
+            .post_json("/api/v1/outbox/resend", Some(&staff), json!({}))
+            .await;
+        assert_eq!(r.status, 403);
+        // Bad input queues nothing.
+        for (body, field) in [
+            (json!({"kind": "letter"}), "kind"),
+            (json!({"from": "last week"}), "from"),
+            (json!({"to": "2026-13-01"}), "to"),
+            (json!({"from": "2026-12-05", "to": "2026-12-01"}), "to"),
+        ] {
+            let r = app
+                .post_json("/api/v1/outbox/resend", Some(&admin), body.clone())
+                .await;
+            assert_eq!(r.status, 422, "{body}: {}", r.text());
+            assert!(
+                r.json()["fields"][field].is_string(),
+                "{body}: {}",
+                r.text()
+            );
+        }
+        assert_eq!(app.get("/healthz").await.json()["mail"]["failed"], 4);
+
+        // Receipts written in the last five days (to: today, inclusive of the whole day).
+        let tz = app.config.timezone;
+        let day = |d: i64| {
+            (yijian::db::now() + chrono::Duration::days(d))
+                .and_utc()
+                .with_timezone(&tz)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let r = app
+            .post_json(
+                "/api/v1/outbox/resend",
+                Some(&admin),
+                json!({"kind": "receipt", "from": day(-5), "to": day(0)}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json(), json!({"queued": 2}));
+        let states: Vec<String> = made.iter().map(|(id, _, _)| state(&app, id)).collect();
+        assert_eq!(states, ["queued", "queued", "failed", "failed", "sent"]);
+        let requeued = outbox::find(&mut app.conn(), &made[0].0).unwrap().unwrap();
+        assert_eq!(requeued.attempts, 0, "a fresh set of attempts");
+
+        // By kind alone.
+        let r = app
+            .post_json(
+                "/api/v1/outbox/resend",
+                Some(&admin),
+                json!({"kind": "invitation"}),
+            )
+            .await;
+        assert_eq!(r.json(), json!({"queued": 1}));
+        assert_eq!(state(&app, &made[3].0), "queued");
+        // Nothing left of that kind.
+        let r = app
+            .post_json(
+                "/api/v1/outbox/resend",
+                Some(&admin),
+                json!({"kind": "invitation"}),
+            )
+            .await;
+        assert_eq!(r.json(), json!({"queued": 0}));
+        // Everything failed: the old receipt; the sent one is left alone.
+        let r = app
+            .post_json("/api/v1/outbox/resend", Some(&admin), json!({}))
+            .await;
+        assert_eq!(r.json(), json!({"queued": 1}));
+        assert_eq!(state(&app, &made[2].0), "queued");
+        assert_eq!(state(&app, &made[4].0), "sent");
+        assert_eq!(app.get("/healthz").await.json()["mail"]["failed"], 0);
+
+        let audit = yijian::db::audit::for_entity(&mut app.conn(), "outbox", "failed").unwrap();
+        assert_eq!(audit.len(), 4, "each bulk resend is in the audit log");
+    }
+}
+
+#[actix_web::test]
+async fn the_outbox_page_says_what_failed_and_sends_it_again_at_once() {
+    for app in TestApp::all().await {
+        let made = failed_rows(&mut app.conn());
+        app.user_with_token("admin@example.org", Role::Admin, None);
+        let b = app.browser();
+        assert_eq!(
+            b.login("admin@example.org", "correct horse battery")
+                .await
+                .status,
+            303
+        );
+        let page = b.get("/admin/outbox").await;
+        assert_eq!(page.status, 200);
+        let html = page.text();
+        assert!(html.contains("有 4 封邮件发送失败"), "{html}");
+        assert!(html.contains("action=\"/admin/outbox/resend\""), "{html}");
+        let csrf = Browser::csrf(&page);
+
+        // Without the CSRF token nothing happens.
+        let r = b
+            .post_form("/admin/outbox/resend", &[("kind", "invitation")])
+            .await;
+        assert_eq!(r.status, 400);
+        assert_eq!(state(&app, &made[3].0), "failed");
+        // A date that is not one: back with the reason, nothing queued.
+        let r = b
+            .post_form(
+                "/admin/outbox/resend",
+                &[("csrf_token", &csrf), ("from", "yesterday")],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let back = r.header("location").unwrap().to_string();
+        assert!(back.contains("error=outbox.error.time"), "{back}");
+        assert!(b.get(&back).await.text().contains("时间格式不正确"));
+        assert_eq!(app.get("/healthz").await.json()["mail"]["failed"], 4);
+
+        let r = b
+            .post_form(
+                "/admin/outbox/resend",
+                &[
+                    ("csrf_token", &csrf),
+                    ("kind", "receipt"),
+                    ("from", ""),
+                    ("to", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        let back = r.header("location").unwrap().to_string();
+        assert_eq!(back, "/admin/outbox?state=failed&done=bulk&queued=3");
+        let shown = b.get(&back).await.text();
+        assert!(shown.contains("已将 3 封失败的邮件重新排队"), "{shown}");
+        assert!(shown.contains("有 1 封邮件发送失败"), "{shown}");
+        assert_eq!(state(&app, &made[3].0), "failed");
+        assert_eq!(app.get("/healthz").await.json()["mail"]["failed"], 1);
+
+        // Not for staff.
+        app.user_with_token("staff@example.org", Role::Staff, None);
+        let s = app.browser();
+        s.login("staff@example.org", "correct horse battery").await;
+        assert_eq!(s.get("/admin/outbox").await.status, 403);
+    }
 }

@@ -1925,3 +1925,32 @@ async fn the_command_line_shows_progress_for_a_large_report() {
         assert!(dir.path().join("big.xlsx").exists());
     }
 }
+
+/// Large downloads take turns: with the limit (1 by default) taken, a DOCX, XLSX or CSV
+/// rendering waits for the turn instead of being refused or starting; JSON and HTML need none.
+#[actix_web::test]
+async fn large_report_downloads_take_turns() {
+    use futures_util::FutureExt;
+    use yijian::export::Format;
+    let app = TestApp::new(crate::support::TestDb::sqlite()).await;
+    assert_eq!(app.config.export_concurrency, 1);
+    let state = yijian::web::AppState::new(app.db.clone(), app.config.clone()).unwrap();
+    let first = state.export_turn(Format::Docx).await.unwrap();
+    assert!(first.is_some());
+    for f in [Format::Docx, Format::Xlsx, Format::Csv] {
+        assert!(
+            state.export_turn(f).now_or_never().is_none(),
+            "{f:?} waits for the turn"
+        );
+    }
+    for f in [Format::Json, Format::Html] {
+        let t = state.export_turn(f).now_or_never();
+        assert!(matches!(t, Some(Ok(None))), "{f:?} needs no turn");
+    }
+    let waiting = state.export_turn(Format::Csv);
+    drop(first);
+    assert!(
+        waiting.await.unwrap().is_some(),
+        "the next one gets the turn"
+    );
+}

@@ -12,7 +12,11 @@ async fn healthz_reports_the_backend_after_a_real_query() {
         assert_eq!(r.status, 200);
         assert_eq!(
             r.json(),
-            serde_json::json!({"status": "ok", "database": app.backend.as_str()})
+            serde_json::json!({
+                "status": "ok",
+                "database": app.backend.as_str(),
+                "mail": {"queued": 0, "failed": 0},
+            })
         );
     }
 }

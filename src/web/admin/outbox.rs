@@ -1,10 +1,11 @@
-//! `/admin/outbox`: the emails the system sent, waits to send, or gave up on; send one again.
+//! `/admin/outbox`: the emails the system sent, waits to send, or gave up on; send one again,
+//! or every failed one of a kind or a time range.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::{self, outbox::Query};
+use crate::app::{self, outbox::BulkResend, outbox::Query};
 use crate::domain::mail::{KINDS, STATES};
 use crate::domain::time::format_local;
 use crate::i18n::Tr;
@@ -44,7 +45,12 @@ struct OutboxPage {
     states: Vec<Choice>,
     kinds: Vec<Choice>,
     counts: String,
+    /// Failed emails over the whole outbox; when any, the page says so and offers to send
+    /// them again at once.
+    failed: i64,
+    failed_notice: String,
     notice: Option<String>,
+    error: Option<String>,
     /// The filters as a query string, to come back to the same list after a resend.
     back: String,
     newer: Option<String>,
@@ -58,7 +64,18 @@ pub struct PageQuery {
     kind: Option<String>,
     page: Option<i64>,
     done: Option<String>,
+    /// How many a bulk resend queued.
+    queued: Option<usize>,
+    /// A bulk resend's refusal: the locale key of its reason.
+    error: Option<String>,
 }
+
+/// The reasons a bulk resend is refused, as the page may name them.
+const BULK_ERRORS: [&str; 3] = [
+    "outbox.error.kind",
+    "outbox.error.time",
+    "outbox.error.range",
+];
 
 fn query_string(q: &Query, page: i64) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
@@ -86,6 +103,8 @@ pub async fn index(
         kind,
         page,
         done,
+        queued,
+        error,
     } = q.into_inner();
     let query = Query {
         state: st,
@@ -144,6 +163,8 @@ pub async fn index(
             .collect::<Vec<_>>()
     };
     let count = |s: &str| listing.counts.get(s).copied().unwrap_or(0).to_string();
+    let failed = listing.counts.get("failed").copied().unwrap_or(0);
+    let failed_notice = t.tf("outbox.failed_notice", &[("n", &failed.to_string())]);
     let counts = t.tf(
         "outbox.counts",
         &[
@@ -168,10 +189,20 @@ pub async fn index(
         states: choose(&STATES, "outbox.state", &query.state),
         kinds: choose(&KINDS, "outbox.kind", &query.kind),
         counts,
+        failed,
+        failed_notice,
         notice: match done.as_deref() {
             Some("resent") => Some(t.t("outbox.resent")),
+            Some("bulk") => Some(t.tf(
+                "outbox.bulk.done",
+                &[("n", &queued.unwrap_or(0).to_string())],
+            )),
             _ => None,
         },
+        error: error
+            .as_deref()
+            .filter(|e| BULK_ERRORS.contains(e))
+            .map(|e| t.t(e)),
         back: query_string(&query, listing.page),
         newer: (listing.page > 1).then(|| link(listing.page - 1)),
         older: listing.has_more.then(|| link(listing.page + 1)),
@@ -220,4 +251,51 @@ fn serde_urlencoded_query(s: &str) -> Query {
         }
     }
     q
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct BulkForm {
+    csrf_token: String,
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `POST /admin/outbox/resend`: every failed email of a kind and/or written in a date range,
+/// queued again; back to the failed list with how many.
+pub async fn resend_failed(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    form: web::Form<BulkForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let BulkForm { kind, from, to, .. } = form.into_inner();
+    let b = BulkResend { kind, from, to };
+    let actor = user.actor();
+    let tz = state.config.timezone;
+    let done = state
+        .with_conn(
+            move |conn| match app::outbox::resend_failed(conn, &b, tz, &actor) {
+                Ok(n) => Ok(Ok(n)),
+                Err(app::Error::Validation(fields)) => Ok(Err(fields)),
+                Err(e) => Err(e.into()),
+            },
+        )
+        .await?;
+    Ok(match done {
+        Ok(n) => page::see_other(&format!("/admin/outbox?state=failed&done=bulk&queued={n}")),
+        Err(fields) => {
+            let reason = fields
+                .values()
+                .find(|k| BULK_ERRORS.contains(&k.as_str()))
+                .map_or("outbox.error.time", String::as_str);
+            let qs = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("state", "failed")
+                .append_pair("error", reason)
+                .finish();
+            page::see_other(&format!("/admin/outbox?{qs}"))
+        }
+    })
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 
-use crate::app::{self, outbox::Query, outbox::Row};
+use crate::app::{self, outbox::BulkResend, outbox::Query, outbox::Row};
 use crate::domain::time::rfc3339;
 use crate::web::AppState;
 use crate::web::auth::AuthUser;
@@ -60,4 +60,20 @@ pub async fn resend(
         .with_conn(move |conn| Ok(app::outbox::resend(conn, &id, &actor)?))
         .await?;
     Ok(HttpResponse::Ok().json(row_json(&row, state.config.timezone)))
+}
+
+/// `POST /api/v1/outbox/resend` `{kind?, from?, to?}` → `{"queued": N}`: every failed message
+/// of a kind and/or written in a time range, queued again.
+pub async fn resend_failed(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<BulkResend>,
+) -> Result<HttpResponse, AppError> {
+    let actor = user.actor();
+    let b = body.into_inner();
+    let tz = state.config.timezone;
+    let queued = state
+        .with_conn(move |conn| Ok(app::outbox::resend_failed(conn, &b, tz, &actor)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": queued })))
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::app::report::{self as uc, Missing, PublishOutcome, READERS, Variant};
 use crate::db::consultations::Consultation;
 use crate::db::report::PublicationInfo;
-use crate::domain::report::{Edition, Report};
+use crate::domain::report::Edition;
 use crate::domain::time::rfc3339;
 use crate::export::{self, Format};
 use crate::i18n::Tr;
@@ -87,6 +87,36 @@ pub fn download(
     ascii_stem: &str,
     bytes: impl Into<web::Bytes>,
 ) -> HttpResponse {
+    download_head(title, format, ascii_stem).body(bytes.into())
+}
+
+/// [`download`] of a rendering kept in a temporary file, read out in chunks as the client
+/// takes them.
+pub fn download_file(
+    title: &str,
+    format: Format,
+    ascii_stem: &str,
+    file: std::fs::File,
+    len: u64,
+) -> HttpResponse {
+    use std::io::Read;
+    const CHUNK: usize = 256 * 1024;
+    let chunks = futures_util::stream::try_unfold(file, |mut f| async move {
+        let (f, chunk) = web::block(move || {
+            let mut buf = vec![0u8; CHUNK];
+            let n = f.read(&mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>((f, buf))
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        Ok::<_, std::io::Error>((!chunk.is_empty()).then(|| (web::Bytes::from(chunk), f)))
+    });
+    download_head(title, format, ascii_stem)
+        .body(actix_web::body::SizedStream::new(len, Box::pin(chunks)))
+}
+
+fn download_head(title: &str, format: Format, ascii_stem: &str) -> actix_web::HttpResponseBuilder {
     let disposition = match format {
         Format::Docx | Format::Xlsx | Format::Csv => "attachment",
         Format::Json | Format::Html => "inline",
@@ -95,8 +125,8 @@ pub fn download(
     let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
         .collect::<String>()
         .replace('+', "%20");
-    HttpResponse::Ok()
-        .content_type(format.content_type())
+    let mut r = HttpResponse::Ok();
+    r.content_type(format.content_type())
         .insert_header((
             "Content-Disposition",
             format!(
@@ -104,8 +134,8 @@ pub fn download(
                 format.extension()
             ),
         ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(bytes.into())
+        .insert_header(("Cache-Control", "no-store"));
+    r
 }
 
 /// The ASCII file name stem of a report download: `report-{slug}-{edition}[-{n}]`.
@@ -186,6 +216,10 @@ pub async fn render_published(
         Some(b) => b,
         None => {
             let (cid, n) = (consultation.id.clone(), publication.edition_no);
+            let turn = match rendering {
+                Rendering::File(f) => state.export_turn(f).await?,
+                Rendering::Fragment => None,
+            };
             let bytes = state
                 .with_conn(move |conn| {
                     let p = uc::published(conn, &cid, Some(n), edition, &actor)?;
@@ -196,9 +230,12 @@ pub async fn render_published(
                         }
                     }
                     .map_err(internal)?;
+                    drop(p);
+                    export::release_memory();
                     Ok(web::Bytes::from(bytes))
                 })
                 .await?;
+            drop(turn);
             keep(key, &bytes);
             bytes
         }
@@ -253,19 +290,29 @@ pub async fn show(
         );
         return Ok(download(&r.publication.title, format, &stem, r.bytes));
     }
-    let (model, slug, bytes): (Report, String, Vec<u8>) = state
+    // A large download waits for a turn, is written to a temporary file and streamed from
+    // it; the report's model is dropped and its memory handed back before the first byte goes.
+    let turn = state.export_turn(format).await?;
+    let dir = state.config.data_dir.clone();
+    let (title, slug, file, len) = state
         .with_conn(move |conn| {
             let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
             let model = uc::load(conn, &id, edition, variant, &actor)?;
-            let bytes = export::render(&model, format).map_err(internal)?;
-            Ok((model, c.slug, bytes))
+            let rendered = export::render_file(&model, format, &dir);
+            let title = model.title.clone();
+            drop(model);
+            export::release_memory();
+            let (file, len) = rendered.map_err(internal)?;
+            Ok((title, c.slug, file, len))
         })
         .await?;
-    Ok(download(
-        &model.title,
+    drop(turn);
+    Ok(download_file(
+        &title,
         format,
         &ascii_stem(&slug, edition, None),
-        bytes,
+        file,
+        len,
     ))
 }
 

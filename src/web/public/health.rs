@@ -4,13 +4,24 @@ use crate::db;
 use crate::web::AppState;
 use crate::web::errors::AppError;
 
-/// `GET /healthz`: `{"status":"ok","database":"sqlite"|"postgres"}` after a real query.
+/// `GET /healthz`: `{"status":"ok","database":"sqlite"|"postgres","mail":{"queued":N,"failed":N}}`
+/// after a real query. `mail.failed` counts the emails that gave up (an administrator can send
+/// them again; the sender queues those the server may yet take again by itself), so no
+/// acknowledged email is left unsent without it showing.
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let backend = state.db.backend;
-    state
-        .with_conn(|conn| db::ping(conn).map_err(|_| AppError::Unavailable))
+    let counts = state
+        .with_conn(|conn| {
+            db::ping(conn).map_err(|_| AppError::Unavailable)?;
+            db::outbox::counts_by_state(conn).map_err(|_| AppError::Unavailable)
+        })
         .await?;
+    let count = |s: &str| counts.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(serde_json::json!({"status": "ok", "database": backend.as_str()})))
+        .json(serde_json::json!({
+            "status": "ok",
+            "database": backend.as_str(),
+            "mail": {"queued": count("queued"), "failed": count("failed")},
+        })))
 }

@@ -1,0 +1,2 @@
+DROP INDEX outbox_failed;
+ALTER TABLE outbox_messages DROP COLUMN failed_at;
