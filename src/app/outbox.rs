@@ -215,7 +215,7 @@ pub fn resend_failed(
 ) -> Result<usize> {
     actor.require(&[Role::Admin])?;
     let f = b.filter(tz)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let queued = outbox::resend_failed(conn, &f, db::now())?;
         db::audit::record(
             conn,

@@ -3,7 +3,6 @@
 //! others), by a password reset or by disabling the account (all of them).
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use super::{Actor, Error, Result};
 use crate::db::{self, DbConnection, audit, now};
@@ -73,7 +72,7 @@ pub fn sign_in(
         unit_id: user.unit_id.clone(),
         request_id: request_id.map(str::to_string),
     };
-    let session_id = conn.transaction::<_, Error, _>(|conn| {
+    let session_id = db::write::<_, Error, _>(conn, |conn| {
         db::users::touch_login(conn, &user.id)?;
         audit::record(conn, actor.audit("user.login", "user", &user.id))?;
         db::sessions::delete_expired(conn, at, Some(&user.id))?;
@@ -155,7 +154,7 @@ pub fn my_sessions(
 /// Ends one of the caller's sessions (another user's is not found).
 pub fn end_session(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<()> {
     let uid = actor.user_id.as_deref().ok_or(Error::Forbidden)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         if !db::sessions::delete_of_user(conn, uid, id)? {
             return Err(Error::NotFound);
         }
@@ -171,7 +170,7 @@ pub fn end_other_sessions(
     current: Option<&str>,
 ) -> Result<usize> {
     let uid = actor.user_id.as_deref().ok_or(Error::Forbidden)?;
-    conn.transaction(|conn| {
+    db::write(conn, |conn| {
         let n = db::sessions::delete_all_of_user(conn, uid, current)?;
         audit::record(
             conn,

@@ -407,7 +407,10 @@ pub fn change(conn: &mut DbConnection, id: &str, c: ChangeUnit, actor: &Actor) -
             .collect();
         emails.sort();
         emails.dedup();
-        if emails.iter().any(|e| !crate::domain::mail::is_deliverable_address(e)) {
+        if emails
+            .iter()
+            .any(|e| !crate::domain::mail::is_deliverable_address(e))
+        {
             errors.insert("emails".to_string(), "user.error.email".to_string());
         }
         for n in std::iter::once(&name).chain(&aliases) {
