@@ -516,3 +516,52 @@ async fn a_batch_settles_repeats_and_collisions_and_isolates_a_bad_row() {
         assert_eq!(count(&app, "opinions"), 3);
     }
 }
+
+/// Office writes while another writer commits without pause (as the intake does under load):
+/// every one succeeds. Before use cases took the write lock first, a read-then-write
+/// transaction failed with "database is locked" whenever the other writer committed between
+/// its read and its write.
+#[actix_web::test]
+async fn office_writes_succeed_while_another_writer_commits_without_pause() {
+    use diesel::RunQueryDsl;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    for app in TestApp::all().await {
+        let staff = app.user_with_token("office@example.org", Role::Staff, None);
+        let stop = Arc::new(AtomicBool::new(false));
+        let commits = Arc::new(AtomicUsize::new(0));
+        let writer = {
+            let (stop, commits) = (stop.clone(), commits.clone());
+            let mut conn = app.test_db.connection();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let _turn = yijian::db::tx::turn();
+                    diesel::sql_query("UPDATE settings SET value = value")
+                        .execute(&mut conn)
+                        .unwrap();
+                    commits.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        };
+        for i in 0..25 {
+            let c = app.consultation(&staff, 40).await;
+            let id = c["id"].as_str().unwrap();
+            let r = app
+                .send(
+                    TestRequest::patch()
+                        .uri(&format!("/api/v1/consultations/{id}"))
+                        .insert_header(("Authorization", format!("Bearer {staff}")))
+                        .set_json(json!({"description": format!("第{i}次修改的说明")})),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text());
+        }
+        stop.store(true, Ordering::Relaxed);
+        writer.join().unwrap();
+        assert!(
+            commits.load(Ordering::Relaxed) > 25,
+            "the other writer kept committing"
+        );
+        assert_eq!(count(&app, "consultations"), 25);
+    }
+}
