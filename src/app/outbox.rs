@@ -124,6 +124,15 @@ pub fn list(conn: &mut DbConnection, q: &Query, actor: &Actor) -> Result<Listing
     })
 }
 
+/// Emails waiting and emails that gave up, for `/healthz`: `(queued, failed)`, after a real
+/// round trip to the database.
+pub fn health(conn: &mut DbConnection) -> Result<(i64, i64)> {
+    db::ping(conn)?;
+    let counts = outbox::counts_by_state(conn)?;
+    let count = |s: &str| counts.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+    Ok((count("queued"), count("failed")))
+}
+
 /// Queues a sent or failed message again, with its attempts reset and its Message-ID kept;
 /// recorded in the audit log.
 pub fn resend(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Row> {

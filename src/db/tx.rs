@@ -1,6 +1,5 @@
 //! Transactions: the one way to open one. Every use case that writes calls [`write`], which
-//! takes the database's write lock before the first statement; reads that must see one
-//! consistent state call [`read`].
+//! takes the database's write lock before the first statement.
 //!
 //! Why on SQLite: a deferred transaction that reads and then writes fails at once with
 //! "database is locked" (`SQLITE_BUSY_SNAPSHOT`, which the busy timeout does not retry) when
@@ -8,12 +7,11 @@
 //! transaction that takes the write lock first cannot meet that. And the intake writer takes
 //! the lock again a few microseconds after each commit, so a writer that only waited under
 //! SQLite's busy handler (sleeping up to 100 ms between tries) could starve for seconds. So
-//! within a process every SQLite writer — the intake's batches, office use cases, the
-//! duplicates worker, the mail sender, the clock — takes a turn at one first-come,
+//! within a process every SQLite write transaction — the intake's batches, office use cases,
+//! the duplicates worker, the clock's jobs — takes a turn at one first-come,
 //! first-served gate before it takes the lock: an office write waits for at most the batch
-//! being written, and the intake waits for at most one office transaction. Office
-//! transactions are therefore kept short; large writes go in bounded chunks
-//! ([`write_chunked`]).
+//! being written, and the intake waits for at most one office transaction, which must
+//! therefore be short.
 //!
 //! Enforced in one place: `diesel::Connection::transaction` is a disallowed method
 //! (`clippy.toml`) outside this file, so a new use case cannot open a transaction that skips
@@ -105,45 +103,12 @@ where
     let _turn = turn();
     let outer = !in_transaction(conn);
     #[allow(clippy::disallowed_methods)]
-    let result = conn.transaction(|c| {
+    conn.transaction(|c| {
         if outer {
             lock_for_writing(c, LOCK_PATIENCE)?;
         }
         f(c)
-    });
-    result
-}
-
-/// Runs `f` in a transaction that only reads: every query sees the same state.
-pub fn read<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    #[allow(clippy::disallowed_methods)]
-    conn.transaction(f)
-}
-
-/// Writes `items` in consecutive write transactions of at most `chunk` items each, so that a
-/// large write never holds the lock for long: the intake's comments go in between chunks.
-/// `f` gets one chunk; what it returns is collected. A chunk that fails rolls back alone and
-/// ends the run with its error; the chunks before it stay written, so `f` must be written so
-/// that running the whole again completes the work (skip what is already there).
-pub fn write_chunked<I, T, E, F>(
-    conn: &mut DbConnection,
-    items: &[I],
-    chunk: usize,
-    mut f: F,
-) -> Result<Vec<T>, E>
-where
-    F: FnMut(&mut DbConnection, &[I]) -> Result<T, E>,
-    E: From<diesel::result::Error> + From<DbError>,
-{
-    let mut out = Vec::new();
-    for part in items.chunks(chunk.max(1)) {
-        out.push(write(conn, |c| f(c, part))?);
-    }
-    Ok(out)
+    })
 }
 
 fn in_transaction(conn: &mut DbConnection) -> bool {

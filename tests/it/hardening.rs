@@ -25,19 +25,6 @@ async fn open_consultation(app: &TestApp) -> (String, String, String) {
     (id, c["slug"].as_str().unwrap().to_string(), staff)
 }
 
-fn count(app: &TestApp, table: &str) -> i64 {
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-        .get_result::<N>(&mut *app.conn())
-        .unwrap()
-        .n
-}
-
 fn zip_part(bytes: &[u8], name: &str) -> String {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -139,7 +126,7 @@ async fn oversize_bodies_get_the_localized_413() {
         assert_eq!(r.status, 413);
         let j: Value = r.json();
         assert_eq!(j["error"], "payload_too_large");
-        assert_eq!(count(&app, "submissions"), 0);
+        assert_eq!(app.count_rows("submissions"), 0);
     }
 }
 
@@ -151,7 +138,7 @@ async fn nul_characters_are_refused_wherever_text_comes_in() {
     for app in TestApp::all().await {
         let (id, slug, staff) = open_consultation(&app).await;
         app.user_with_token("office@example.org", Role::Staff, None);
-        let submissions = count(&app, "submissions");
+        let submissions = app.count_rows("submissions");
 
         // The comment form: a field error on the localized page; nothing stored.
         let b = app.browser();
@@ -205,7 +192,7 @@ async fn nul_characters_are_refused_wherever_text_comes_in() {
             .await;
         assert_eq!(r.status, 422);
         assert_eq!(r.json()["fields"]["name"], NUL_ZH);
-        assert_eq!(count(&app, "submissions"), submissions);
+        assert_eq!(app.count_rows("submissions"), submissions);
 
         // Signing in, by the form and by the API.
         let login = b.get("/login").await;
@@ -262,7 +249,7 @@ async fn nul_characters_are_refused_wherever_text_comes_in() {
         }
 
         // A unit's name, by the form and by the API.
-        let units = count(&app, "units");
+        let units = app.count_rows("units");
         let page = s.get("/admin/units").await;
         let csrf = Browser::csrf(&page);
         let r = s
@@ -298,10 +285,10 @@ async fn nul_characters_are_refused_wherever_text_comes_in() {
             .await;
         assert_eq!(r.status, 422, "{}", r.text());
         assert_eq!(r.json()["fields"]["file"], NUL_ZH);
-        assert_eq!(count(&app, "units"), units);
+        assert_eq!(app.count_rows("units"), units);
 
         // A consultation's title, by the form, the API, and a multipart form's text field.
-        let consultations = count(&app, "consultations");
+        let consultations = app.count_rows("consultations");
         let new = s.get("/staff/consultations/new").await;
         let csrf = Browser::csrf(&new);
         let r = s
@@ -341,7 +328,7 @@ async fn nul_characters_are_refused_wherever_text_comes_in() {
             )
             .await;
         assert_eq!(r.status, 422, "{}", r.text());
-        assert_eq!(count(&app, "consultations"), consultations);
+        assert_eq!(app.count_rows("consultations"), consultations);
         let imports = s
             .get(&format!("/staff/consultations/{id}/drafts/new"))
             .await;
@@ -389,7 +376,7 @@ async fn a_comment_of_invisible_characters_is_empty() {
             .await;
         assert_eq!(r.status, 422, "{}", r.text());
         assert!(r.text().contains("请填写意见内容"), "{}", r.text());
-        assert_eq!(count(&app, "submissions"), 0);
+        assert_eq!(app.count_rows("submissions"), 0);
         // Visible text with a zero-width space inside is a comment.
         let r = app
             .post_json(
@@ -431,7 +418,7 @@ async fn addresses_the_mailer_refuses_are_refused_when_entered() {
             )
             .await;
         assert_eq!(r.status, 422, "{}", r.text());
-        assert_eq!(count(&app, "submissions"), 0);
+        assert_eq!(app.count_rows("submissions"), 0);
         let r = app
             .post_json(
                 "/api/v1/users",
@@ -522,7 +509,7 @@ async fn a_unit_cannot_link_or_read_another_units_attachment() {
             r.json()["fields"]["attachment"],
             "附件不存在，或不是本单位上传的。"
         );
-        assert_eq!(count(&app, "solicitation_replies"), 0);
+        assert_eq!(app.count_rows("solicitation_replies"), 0);
         let download = format!("/attachments/{letter_a}");
         assert_eq!(app.get_as(&download, &b).await.status, 404);
         // The office may not hand it to unit B either.

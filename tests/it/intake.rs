@@ -35,19 +35,6 @@ async fn open_consultation(app: &TestApp) -> (String, String, String, String) {
     (id, c["slug"].as_str().unwrap().to_string(), first, staff)
 }
 
-fn count(app: &TestApp, table: &str) -> i64 {
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-        .get_result::<N>(&mut *app.conn())
-        .unwrap()
-        .n
-}
-
 #[actix_web::test]
 async fn a_person_comments_on_a_clause_and_gets_a_receipt() {
     for app in TestApp::all().await {
@@ -92,7 +79,7 @@ async fn a_person_comments_on_a_clause_and_gets_a_receipt() {
         assert!(html.contains("请填写有效的电子邮箱地址"));
         assert!(html.contains("aria-describedby=\"email-hint email-error\""));
         assert!(html.contains("value=\"王华\""), "input kept");
-        assert_eq!(count(&app, "submissions"), 0);
+        assert_eq!(app.count_rows("submissions"), 0);
         // Fixed and sent.
         let fields = [
             ("csrf_token", csrf.as_str()),
@@ -115,10 +102,10 @@ async fn a_person_comments_on_a_clause_and_gets_a_receipt() {
         // A double click: the same submission.
         let r = b.post_form(&format!("/c/{slug}/comment"), &fields).await;
         assert_eq!(r.header("location"), Some(to.as_str()));
-        assert_eq!(count(&app, "submissions"), 1);
-        assert_eq!(count(&app, "opinions"), 1);
+        assert_eq!(app.count_rows("submissions"), 1);
+        assert_eq!(app.count_rows("opinions"), 1);
         assert_eq!(
-            count(&app, "outbox_messages"),
+            app.count_rows("outbox_messages"),
             1,
             "one receipt email, written with it"
         );
@@ -237,7 +224,7 @@ async fn the_form_refuses_outside_the_window_bots_and_forged_posts() {
             .await;
         assert_eq!(r.status, 422);
         assert!(r.text().contains("提交未被接受"));
-        assert_eq!(count(&app, "submissions"), 0);
+        assert_eq!(app.count_rows("submissions"), 0);
         // Closed early: the form says so, and the POST is refused with the same message.
         let r = app
             .post_json(
@@ -272,7 +259,7 @@ async fn the_form_refuses_outside_the_window_bots_and_forged_posts() {
                 .unwrap()
                 .contains("closed")
         );
-        assert_eq!(count(&app, "submissions"), 0);
+        assert_eq!(app.count_rows("submissions"), 0);
         // A draft consultation is not there at all.
         let c = app.consultation(&staff, 40).await;
         let draft_slug = c["slug"].as_str().unwrap();
@@ -363,7 +350,7 @@ async fn the_api_takes_comments_and_staff_record_letters() {
             .unwrap();
         assert_eq!(s.channel, "letter");
         assert!(s.recorded_by.is_some());
-        assert_eq!(count(&app, "outbox_messages"), 0, "no address, no email");
+        assert_eq!(app.count_rows("outbox_messages"), 0, "no address, no email");
     }
 }
 
@@ -390,9 +377,9 @@ async fn concurrent_submissions_are_each_committed_once() {
             codes.insert(j["tracking_code"].as_str().unwrap().to_string());
         }
         assert_eq!(codes.len(), 150, "one submission per idempotency key");
-        assert_eq!(count(&app, "submissions"), 150);
-        assert_eq!(count(&app, "opinions"), 150);
-        assert!(count(&app, "audit_events") >= 150);
+        assert_eq!(app.count_rows("submissions"), 150);
+        assert_eq!(app.count_rows("opinions"), 150);
+        assert!(app.count_rows("audit_events") >= 150);
     }
 }
 
@@ -513,7 +500,7 @@ async fn a_batch_settles_repeats_and_collisions_and_isolates_a_bad_row() {
             "the receipt says the new code"
         );
         assert_eq!(mail[0].1.as_deref(), Some(a.submission_id.as_str()));
-        assert_eq!(count(&app, "opinions"), 3);
+        assert_eq!(app.count_rows("opinions"), 3);
     }
 }
 
@@ -562,6 +549,6 @@ async fn office_writes_succeed_while_another_writer_commits_without_pause() {
             commits.load(Ordering::Relaxed) > 25,
             "the other writer kept committing"
         );
-        assert_eq!(count(&app, "consultations"), 25);
+        assert_eq!(app.count_rows("consultations"), 25);
     }
 }

@@ -219,6 +219,21 @@ impl TestApp {
         self.db.get().expect("connection")
     }
 
+    /// How many rows `table` holds.
+    #[allow(dead_code)]
+    pub fn count_rows(&self, table: &str) -> i64 {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<N>(&mut *self.conn())
+            .unwrap()
+            .n
+    }
+
     /// Creates a user with this role (and unit for department users) and returns an API token.
     pub fn user_with_token(
         &self,

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, web};
 
-use crate::db;
+use crate::app;
 use crate::web::AppState;
 use crate::web::errors::AppError;
 
@@ -10,18 +10,14 @@ use crate::web::errors::AppError;
 /// acknowledged email is left unsent without it showing.
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let backend = state.db.backend;
-    let counts = state
-        .with_conn(|conn| {
-            db::ping(conn).map_err(|_| AppError::Unavailable)?;
-            db::outbox::counts_by_state(conn).map_err(|_| AppError::Unavailable)
-        })
+    let (queued, failed) = state
+        .with_conn(|conn| app::outbox::health(conn).map_err(|_| AppError::Unavailable))
         .await?;
-    let count = |s: &str| counts.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(serde_json::json!({
             "status": "ok",
             "database": backend.as_str(),
-            "mail": {"queued": count("queued"), "failed": count("failed")},
+            "mail": {"queued": queued, "failed": failed},
         })))
 }
