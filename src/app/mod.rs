@@ -111,6 +111,9 @@ pub enum Error {
     /// An email could not be composed (a template failed to render).
     #[error(transparent)]
     Mail(#[from] crate::mail::Error),
+    /// A broken invariant: a fault of the program, not of the request.
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl From<diesel::result::Error> for Error {

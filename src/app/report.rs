@@ -6,7 +6,7 @@
 //! - [`readiness`] lists what stands between the consultation and publication;
 //! - [`publish`] freezes both editions in a `publications` row (edition numbers count up),
 //!   records what each commenter is told in `publication_decisions`, queues the decision
-//!   notices and marks the consultation published;
+//!   notices and marks the consultation published, in short steps (see its doc);
 //! - [`published`] reads a frozen edition back: the public sees only these, never live data.
 
 use std::collections::HashMap;
@@ -226,12 +226,7 @@ impl Gathered {
                     opinion: o.summary.trim().to_string(),
                     status: d.status.clone(),
                     status_label: label.trim().to_string(),
-                    rationale: d
-                        .rationale
-                        .as_deref()
-                        .map(|r| r.trim().trim_start_matches([',', '，']).trim())
-                        .filter(|r| !r.is_empty())
-                        .map(str::to_string),
+                    rationale: printed_rationale(d.rationale.as_deref()),
                 })
             })
             .collect()
@@ -468,9 +463,39 @@ pub enum PublishOutcome {
     },
 }
 
+/// An edition built from one snapshot of the data, ready to be written.
+struct Prepared {
+    publication: Publication,
+    was_status: String,
+    decided: Vec<PublishedDecision>,
+    notices: Vec<crate::db::outbox::NewOutbox>,
+}
+
+enum Preparation {
+    Ready(Box<Prepared>),
+    Done(PublishOutcome),
+}
+
+/// Rows of an edition written per transaction while it is hidden, and opinions followed up per
+/// transaction once it is shown: each step holds SQLite's write lock for milliseconds, so the
+/// intake is never kept waiting by a large report.
+const STAGE_CHUNK: usize = 1000;
+const FOLLOW_UP_CHUNK: usize = 500;
+
 /// Publishes the report: checks readiness, freezes both editions as a new, numbered
-/// publication, records what each commenter is told, queues their notices, marks the
-/// consultation and its opinions published and writes the audit event; all in one transaction.
+/// publication, records what each commenter is told, marks the consultation and its opinions
+/// published, queues the commenters' notices and writes the audit event.
+///
+/// A report of 50,000 opinions is 200,000 rows, so it is not one transaction. The edition is
+/// read and built from one consistent snapshot without the write lock, then written while
+/// hidden from every reader in short transactions, then shown in one short transaction that
+/// also marks the consultation published (and fails, discarding the hidden edition, if the
+/// consultation left the closed or published state meanwhile). What follows — the `publish`
+/// entry in each decision's history, opinions still approved as published marked published,
+/// the notices — is done in short, repeatable steps; if the process stops in the middle, the
+/// clock finishes it ([`finish_interrupted`]). A decision changed by someone else while the
+/// edition was being written is not marked published: it awaits the next edition, as a change
+/// made a moment after publishing would.
 pub fn publish(
     conn: &mut DbConnection,
     consultation_id: &str,
@@ -478,11 +503,68 @@ pub fn publish(
     actor: &Actor,
 ) -> Result<PublishOutcome> {
     actor.require(READERS)?;
-    db::write(conn, |conn| {
+    let prep = match prepare(conn, consultation_id, base_url, actor)? {
+        Preparation::Done(outcome) => return Ok(outcome),
+        Preparation::Ready(p) => *p,
+    };
+    // What an interrupted attempt left behind goes first.
+    for id in db::report::staged_publications(conn, Some(consultation_id), None)? {
+        discard(conn, &id)?;
+    }
+    let p = &prep.publication;
+    let staged = db::write(conn, |c| {
+        db::report::insert_staged_publication(c, p)?;
+        Ok::<_, Error>(())
+    });
+    match staged {
+        Ok(()) => {}
+        Err(Error::Db(e)) if e.is_unique_violation() => {
+            return Err(Error::Conflict(
+                "another edition of this report is being published".into(),
+            ));
+        }
+        Err(e) => return Err(e),
+    }
+    let written = prep.decided.chunks(STAGE_CHUNK).try_for_each(|chunk| {
+        db::write::<_, Error, _>(conn, |c| {
+            Ok(db::report::insert_publication_decisions(c, &p.id, chunk)?)
+        })
+    });
+    let now = db::now();
+    let shown = written.and_then(|()| db::write(conn, |c| show(c, &prep, now, actor)));
+    if let Err(e) = shown {
+        discard(conn, &p.id)?;
+        return Err(e);
+    }
+    let publication = Publication {
+        published_at: now,
+        ..prep.publication
+    };
+    follow_up(conn, &publication, &prep.decided, &prep.notices)?;
+    Ok(PublishOutcome::Published {
+        publication: PublicationInfo {
+            id: publication.id,
+            consultation_id: publication.consultation_id,
+            edition_no: publication.edition_no,
+            title: publication.title,
+            published_at: now,
+        },
+        notices: prep.notices.len(),
+    })
+}
+
+/// Reads and builds the edition from one snapshot, without the write lock.
+fn prepare(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    base_url: &str,
+    actor: &Actor,
+) -> Result<Preparation> {
+    db::read(conn, |conn| {
         let g = Gathered::read(conn, consultation_id)?;
         let missing = missing(&g);
         if !missing.is_empty() {
-            return Ok(PublishOutcome::NotReady { missing });
+            return Ok(Preparation::Done(PublishOutcome::NotReady { missing }));
         }
         let c = &g.consultation;
         let config = config_of(c);
@@ -491,7 +573,7 @@ pub fn publish(
         let decided = g.published_decisions(&config);
         let edition_no = db::report::next_edition_no(conn, &c.id)?;
         let json = |r: &Report| {
-            serde_json::to_string(r).map_err(|e| Error::Conflict(format!("report snapshot: {e}")))
+            serde_json::to_string(r).map_err(|e| Error::Internal(format!("report snapshot: {e}")))
         };
         let (model_json, public_model_json) = (json(&internal)?, json(&public)?);
         let last = db::report::publication(conn, &c.id, Some(edition_no - 1))?;
@@ -500,7 +582,7 @@ pub fn publish(
                 && last.model_json == model_json
                 && last.public_model_json == public_model_json
             {
-                return Ok(PublishOutcome::Unchanged {
+                return Ok(Preparation::Done(PublishOutcome::Unchanged {
                     publication: PublicationInfo {
                         id: last.id.clone(),
                         consultation_id: last.consultation_id.clone(),
@@ -508,66 +590,176 @@ pub fn publish(
                         title: last.title.clone(),
                         published_at: last.published_at,
                     },
-                });
+                }));
             }
         }
         let previous = match &last {
             Some(p) => db::report::published_decisions(conn, &p.id)?,
             None => vec![],
         };
-        let now = db::now();
-        let p = Publication {
-            id: db::new_id(),
-            consultation_id: c.id.clone(),
-            edition_no,
-            title: internal.title.clone(),
-            model_json,
-            public_model_json,
-            published_by: actor.user_id.clone(),
-            published_at: now,
-        };
-        db::report::insert_publication(conn, &p, &decided)?;
-        if c.status() == Status::Closed
-            && !db::consultations::set_status(
+        let notices = notices(&g, &decided, &previous, edition_no, base_url)?;
+        Ok(Preparation::Ready(Box::new(Prepared {
+            publication: Publication {
+                id: db::new_id(),
+                consultation_id: c.id.clone(),
+                edition_no,
+                title: internal.title.clone(),
+                model_json,
+                public_model_json,
+                published_by: actor.user_id.clone(),
+                published_at: db::now(),
+            },
+            was_status: c.status.clone(),
+            decided,
+            notices,
+        })))
+    })
+}
+
+/// Shows the hidden edition and marks the consultation published, in one short transaction.
+fn show(
+    conn: &mut DbConnection,
+    prep: &Prepared,
+    now: chrono::NaiveDateTime,
+    actor: &Actor,
+) -> Result<()> {
+    let p = &prep.publication;
+    if !db::report::complete_publication(conn, &p.id, now)? {
+        return Err(Error::Conflict(
+            "another edition of this report was published meanwhile".into(),
+        ));
+    }
+    let c = db::consultations::find(conn, &p.consultation_id)?.ok_or(Error::NotFound)?;
+    match c.status() {
+        Status::Published => {}
+        Status::Closed
+            if db::consultations::set_status(
                 conn,
                 &c.id,
                 Status::Closed.as_str(),
                 Status::Published.as_str(),
                 None,
-            )?
-        {
-            return Err(Error::Conflict("status changed meanwhile".into()));
+            )? => {}
+        _ => {
+            return Err(Error::Conflict(
+                "the consultation changed while its report was being published".into(),
+            ));
         }
-        db::report::mark_opinions_published(conn, &c.id, now)?;
-        let mails = notices(&g, &decided, &previous, edition_no, base_url)?;
-        for m in &mails {
-            db::outbox::insert_at(conn, m, now)?;
-        }
-        audit::record(
-            conn,
-            audit::AuditEntry {
-                consultation_id: Some(&c.id),
-                before: Some(json!({"status": c.status, "editions": edition_no - 1})),
-                after: Some(json!({
-                    "edition_no": edition_no,
-                    "title": p.title,
-                    "rows": decided.len(),
-                    "notices": mails.len(),
-                })),
-                ..actor.audit("report.publish", "publication", &p.id)
-            },
-        )?;
-        Ok(PublishOutcome::Published {
-            publication: PublicationInfo {
-                id: p.id,
-                consultation_id: p.consultation_id,
-                edition_no,
-                title: p.title,
-                published_at: now,
-            },
-            notices: mails.len(),
-        })
-    })
+    }
+    audit::record(
+        conn,
+        audit::AuditEntry {
+            consultation_id: Some(&c.id),
+            before: Some(json!({"status": prep.was_status, "editions": p.edition_no - 1})),
+            after: Some(json!({
+                "edition_no": p.edition_no,
+                "title": p.title,
+                "rows": prep.decided.len(),
+                "notices": prep.notices.len(),
+            })),
+            ..actor.audit("report.publish", "publication", &p.id)
+        },
+    )?;
+    Ok(())
+}
+
+/// Removes a hidden edition, a chunk per transaction.
+fn discard(conn: &mut DbConnection, publication_id: &str) -> Result<()> {
+    while db::write::<_, Error, _>(conn, |c| {
+        Ok(db::report::discard_staged(
+            c,
+            publication_id,
+            STAGE_CHUNK as i64,
+        )?)
+    })? > 0
+    {}
+    Ok(())
+}
+
+/// The rationale as an edition prints it.
+fn printed_rationale(r: Option<&str>) -> Option<String> {
+    r.map(|r| r.trim().trim_start_matches([',', '，']).trim())
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+}
+
+/// What follows a shown edition, in short steps, each safe to repeat: the history entries,
+/// opinions marked published where their decision is still the one published, the notices.
+fn follow_up(
+    conn: &mut DbConnection,
+    p: &Publication,
+    decided: &[PublishedDecision],
+    notices: &[crate::db::outbox::NewOutbox],
+) -> Result<()> {
+    for chunk in decided.chunks(FOLLOW_UP_CHUNK) {
+        db::write::<_, Error, _>(conn, |c| {
+            db::report::add_publish_history(c, p, chunk)?;
+            let by_id: HashMap<&str, &PublishedDecision> =
+                chunk.iter().map(|d| (d.opinion_id.as_str(), d)).collect();
+            let ids: Vec<&str> = by_id.keys().copied().collect();
+            let current = db::report::current_decisions(c, &ids)?;
+            let same: Vec<&str> = current
+                .iter()
+                .filter(|(id, state, status, rationale)| {
+                    state == "approved"
+                        && by_id.get(id.as_str()).is_some_and(|d| {
+                            d.status == *status
+                                && d.rationale == printed_rationale(rationale.as_deref())
+                        })
+                })
+                .map(|(id, ..)| id.as_str())
+                .collect();
+            db::report::set_opinions_published(c, &same, p.published_at)?;
+            Ok(())
+        })?;
+    }
+    for chunk in notices.chunks(FOLLOW_UP_CHUNK) {
+        db::write::<_, Error, _>(conn, |c| {
+            let ids: Vec<&str> = chunk
+                .iter()
+                .filter_map(|m| m.related_id.as_deref())
+                .collect();
+            let queued = db::outbox::related_since(c, "decision", &ids, p.published_at)?;
+            let fresh: Vec<_> = chunk
+                .iter()
+                .filter(|m| m.related_id.as_ref().is_none_or(|id| !queued.contains(id)))
+                .map(|m| (m, p.published_at))
+                .collect();
+            Ok(db::outbox::insert_many(c, &fresh)?)
+        })?;
+    }
+    db::write::<_, Error, _>(conn, |c| Ok(db::report::set_followed_up(c, &p.id)?))
+}
+
+/// The clock's part: removes hidden editions an interrupted publish left (staged over an hour
+/// ago) and finishes the follow-up of editions shown over ten minutes ago whose publish stopped
+/// before it was done. Returns how many editions it finished.
+pub fn finish_interrupted(
+    conn: &mut DbConnection,
+    at: chrono::NaiveDateTime,
+    base_url: &str,
+) -> Result<usize> {
+    for id in db::report::staged_publications(conn, None, Some(at - chrono::Duration::hours(1)))? {
+        discard(conn, &id)?;
+    }
+    let unfinished = db::report::unfinished_follow_ups(conn, at - chrono::Duration::minutes(10))?;
+    let n = unfinished.len();
+    for p in unfinished {
+        let (decided, notices) = db::read::<_, Error, _>(conn, |c| {
+            let g = Gathered::read(c, &p.consultation_id)?;
+            let decided = db::report::published_decisions(c, &p.id)?;
+            let previous =
+                match db::report::publication(c, &p.consultation_id, Some(p.edition_no - 1))? {
+                    Some(prev) => db::report::published_decisions(c, &prev.id)?,
+                    None => vec![],
+                };
+            let notices = notices(&g, &decided, &previous, p.edition_no, base_url)?;
+            Ok((decided, notices))
+        })?;
+        tracing::info!(edition = p.edition_no, consultation = %p.consultation_id, "finishing an interrupted publication");
+        follow_up(conn, &p, &decided, &notices)?;
+    }
+    Ok(n)
 }
 
 /// One decision notice per commenter who left an email address; on a corrected edition only
@@ -680,7 +872,7 @@ pub fn published(
         Edition::Public => &p.public_model_json,
     };
     let report: Report = serde_json::from_str(text)
-        .map_err(|e| Error::Conflict(format!("publication {} is unreadable: {e}", p.id)))?;
+        .map_err(|e| Error::Internal(format!("publication {} is unreadable: {e}", p.id)))?;
     Ok(PublishedReport {
         publication: PublicationInfo {
             id: p.id,
@@ -828,7 +1020,7 @@ pub fn save_settings(
             title_template.unwrap_or_else(|| model::DEFAULT_TITLE_TEMPLATE.to_string());
         config.status_labels = status_labels;
         let text = serde_json::to_string(&config)
-            .map_err(|e| Error::Conflict(format!("report settings: {e}")))?;
+            .map_err(|e| Error::Internal(format!("report settings: {e}")))?;
         db::report::set_config(conn, &c.id, &text)?;
         let after = Settings::of(&config);
         audit::record(

@@ -1,6 +1,7 @@
 //! Work done by the clock: consultations close when their window ends, solicited units are
 //! reminded before their deadline and once when it has passed, handlers hear what was
-//! assigned to them, and expired sessions are deleted. Safe to run on every node at
+//! assigned to them, expired sessions are deleted, and a report publication interrupted by a
+//! stop is finished. Safe to run on every node at
 //! once: each change is a conditional update, and a reminder is marked in the same transaction
 //! as its mail.
 
@@ -19,6 +20,8 @@ pub struct Pass {
     pub notified: usize,
     /// Expired sessions deleted.
     pub sessions_purged: usize,
+    /// Report editions whose interrupted publication was finished.
+    pub publications_finished: usize,
 }
 
 pub fn run(
@@ -31,11 +34,13 @@ pub fn run(
     let reminded = super::solicitations::send_reminders(conn, i64::from(reminder_days), mail, at)?;
     let notified = notify_assignments(conn, at, mail)?;
     let sessions_purged = super::sessions::purge_expired(conn, at)?;
+    let publications_finished = super::report::finish_interrupted(conn, at, &mail.base_url)?;
     Ok(Pass {
         closed,
         reminded,
         notified,
         sessions_purged,
+        publications_finished,
     })
 }
 

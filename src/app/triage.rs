@@ -928,6 +928,37 @@ fn assign_one(
     actor: &Actor,
     tree: &[ClauseRow],
 ) -> Result<()> {
+    let (unit, user) = assign_target(conn, o, input, tree)?;
+    let state = if o.state == "new" {
+        "assigned"
+    } else {
+        o.state.as_str()
+    };
+    store::set_assignee(
+        conn,
+        &o.id,
+        unit.as_deref(),
+        user.as_deref(),
+        state,
+        db::now(),
+    )?;
+    record(
+        conn,
+        actor,
+        "opinion.assign",
+        o,
+        Some(json!({ "unit_id": o.assignee_unit_id, "user_id": o.assignee_user_id })),
+        json!({ "unit_id": unit, "user_id": user }),
+    )
+}
+
+/// To whom an assignment gives the opinion: (unit, user), checked.
+fn assign_target(
+    conn: &mut DbConnection,
+    o: &Opinion,
+    input: &AssignInput,
+    tree: &[ClauseRow],
+) -> Result<(Option<String>, Option<String>)> {
     let mut unit = some_text(input.unit_id.clone());
     let user = some_text(input.user_id.clone());
     if let Some(uid) = &user {
@@ -953,27 +984,27 @@ fn assign_one(
                 .ok_or_else(|| Error::field("unit_id", "triage.error.no_default_unit"))?,
         );
     }
-    let state = if o.state == "new" {
-        "assigned"
-    } else {
-        o.state.as_str()
-    };
-    store::set_assignee(
-        conn,
-        &o.id,
-        unit.as_deref(),
-        user.as_deref(),
-        state,
-        db::now(),
-    )?;
-    record(
-        conn,
-        actor,
-        "opinion.assign",
-        o,
-        Some(json!({ "unit_id": o.assignee_unit_id, "user_id": o.assignee_user_id })),
-        json!({ "unit_id": unit, "user_id": user }),
-    )
+    Ok((unit, user))
+}
+
+/// Why a bulk action would refuse an opinion, checked before anything is saved.
+fn bulk_check(
+    conn: &mut DbConnection,
+    o: &Opinion,
+    action: &BulkAction,
+    tree: &[ClauseRow],
+) -> Result<()> {
+    match action {
+        BulkAction::Assign(a) => assign_target(conn, o, a, tree).map(|_| ()),
+        BulkAction::Decide(_) if matches!(o.state.as_str(), "approved" | "published") => {
+            Err(Error::field("status", "triage.error.already_approved"))
+        }
+        BulkAction::Decide(_) => Ok(()),
+        BulkAction::Approve => store::decision_of(conn, &o.id)?
+            .filter(|d| d.state == "proposed")
+            .map(|_| ())
+            .ok_or_else(|| Error::field("decision", "triage.error.not_proposed")),
+    }
 }
 
 pub fn assign(
@@ -1209,8 +1240,11 @@ pub enum BulkAction {
     Approve,
 }
 
-/// Applies one action to every selected opinion of a consultation, all or nothing: when one
-/// is refused, none is changed. Returns how many were changed.
+/// Applies one action to every selected opinion of a consultation. The selection is checked as
+/// a whole first: when one is refused, none is changed. It is then saved in chunks of
+/// [`BULK_CHUNK`] (each opinion checked again); should another user change one of them in
+/// between, the chunks before it stay saved and the refusal names it. Returns how many were
+/// changed.
 pub fn bulk(
     conn: &mut DbConnection,
     consultation_id: &str,
@@ -1234,39 +1268,63 @@ pub fn bulk(
     if ids.len() > 1000 {
         return Err(Error::field("opinion_ids", "triage.error.selection_large"));
     }
-    db::write(conn, |conn| {
+    // Checked as a whole first, without the write lock: an opinion that is not there (or not
+    // this user's to see) refuses the action before anything is saved.
+    let (tree, decision) = db::read::<_, Error, _>(conn, |conn| {
         consultation(conn, consultation_id)?;
         let tree = current_clauses(conn, consultation_id)?;
-        let decision = match action {
-            BulkAction::Decide(d) => Some(checked_decision(conn, d)?),
-            _ => None,
-        };
-        let mut n = 0;
         for id in &ids {
             let o = visible(conn, id, actor)?;
             if o.consultation_id != consultation_id {
                 return Err(Error::NotFound);
             }
-            match action {
-                BulkAction::Assign(a) => assign_one(conn, &o, a, actor, &tree)?,
-                BulkAction::Decide(_) => {
-                    if let Some((s, r)) = &decision {
-                        decide_one(conn, &o, s, r.as_deref(), false, actor)?;
+            bulk_check(conn, &o, action, &tree)?;
+        }
+        let decision = match action {
+            BulkAction::Decide(d) => Some(checked_decision(conn, d)?),
+            _ => None,
+        };
+        Ok((tree, decision))
+    })?;
+    // Then saved [`BULK_CHUNK`] opinions per transaction, so the intake never waits for a
+    // whole page of decisions; each opinion is read again under the lock.
+    let ids: Vec<&String> = ids.iter().collect();
+    let mut n = 0;
+    for chunk in ids.chunks(BULK_CHUNK) {
+        n += db::write::<_, Error, _>(conn, |conn| {
+            for id in chunk {
+                let o = visible(conn, id, actor)?;
+                match action {
+                    BulkAction::Assign(a) => assign_one(conn, &o, a, actor, &tree)?,
+                    BulkAction::Decide(_) => {
+                        if let Some((s, r)) = &decision {
+                            decide_one(conn, &o, s, r.as_deref(), false, actor)?;
+                        }
                     }
+                    BulkAction::Approve => approve_one(conn, &o, actor)?,
                 }
-                BulkAction::Approve => approve_one(conn, &o, actor)?,
             }
-            n += 1;
-        }
-        if let (BulkAction::Decide(d), Some((_, Some(r)))) = (action, &decision) {
-            if d.save_phrase {
-                store::add_phrase(conn, r, actor.user_id.as_deref(), db::now())?;
-            }
-        }
+            Ok(chunk.len())
+        })?;
         invalidate(consultation_id);
-        Ok(n)
-    })
+    }
+    if let (BulkAction::Decide(d), Some((_, Some(r)))) = (action, &decision) {
+        if d.save_phrase {
+            db::write::<_, Error, _>(conn, |conn| {
+                Ok(store::add_phrase(
+                    conn,
+                    r,
+                    actor.user_id.as_deref(),
+                    db::now(),
+                )?)
+            })?;
+        }
+    }
+    Ok(n)
 }
+
+/// Opinions saved per transaction by a bulk action.
+const BULK_CHUNK: usize = 100;
 
 /// The library of rationale phrases: (id, text).
 pub fn phrases(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<(String, String)>> {

@@ -140,14 +140,21 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// `(line, locale key)` for each refused line; when any, nothing was saved.
+    /// `(line, locale key)` for each refused line. Lines refused while the file is checked
+    /// stop the import before anything is saved (`saved` is false); a line refused while
+    /// saving (another user took the name at the same moment) is left out and the rest saved.
     pub errors: Vec<(usize, String)>,
+    /// Whether the file passed its checks and was saved (apart from lines in `errors`).
+    pub saved: bool,
 }
 
 /// Reads a units CSV: a header naming the columns (`name`/`名称`, `kind`/`类别`,
 /// `aliases`/`别名`, `emails`/`邮箱`; several values in one cell separated by `;`, `；` or `、`),
 /// UTF-8 (with or without BOM) or GB18030 as saved by Excel. New names are created; known
-/// units get the new aliases and addresses and the kind given. All lines or none are saved.
+/// units get the new aliases and addresses and the kind given. The file is checked as a whole
+/// first, without holding the write lock; if any line is wrong nothing is saved. Then it is
+/// saved [`IMPORT_CHUNK`] lines per transaction, so the intake never waits long; importing the
+/// same file again changes nothing.
 pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Result<ImportReport> {
     actor.require(OFFICE)?;
     let text = match std::str::from_utf8(bytes) {
@@ -182,13 +189,6 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
             .filter(|v| !v.is_empty())
             .collect()
     };
-    struct Row {
-        line: usize,
-        name: String,
-        kind: Option<UnitKind>,
-        aliases: Vec<String>,
-        emails: Vec<String>,
-    }
     let mut rows = Vec::new();
     let mut report = ImportReport::default();
     for (i, rec) in reader.records().enumerate() {
@@ -240,7 +240,7 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
             .into_iter()
             .filter(|a| *a != name)
             .collect();
-        rows.push(Row {
+        rows.push(ImportRow {
             line,
             name,
             kind,
@@ -254,98 +254,280 @@ pub fn import_csv(conn: &mut DbConnection, bytes: &[u8], actor: &Actor) -> Resul
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let result = db::write::<_, Error, _>(conn, |conn| {
-        let known_aliases = db::units::all_aliases(conn)?;
-        let known_emails = db::units::all_emails(conn)?;
-        for r in &rows {
-            match db::units::resolve(conn, &r.name)? {
-                None => {
-                    for a in &r.aliases {
-                        if db::units::resolve(conn, a)?.is_some() {
-                            report.errors.push((r.line, "unit.error.taken".into()));
-                        }
-                    }
-                    if report.errors.iter().any(|(l, _)| *l == r.line) {
+    let steps = plan_import(conn, rows, &mut report)?;
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    report.saved = true;
+    for chunk in steps.chunks(IMPORT_CHUNK) {
+        db::write::<_, Error, _>(conn, |conn| save_chunk(conn, chunk, actor, &mut report))?;
+    }
+    Ok(report)
+}
+
+/// Lines saved per transaction: each holds the write lock for a few milliseconds, so comments
+/// arriving meanwhile wait no longer than that.
+const IMPORT_CHUNK: usize = 200;
+
+/// One checked line of a units CSV, and what saving it does.
+struct ImportRow {
+    line: usize,
+    name: String,
+    kind: Option<UnitKind>,
+    aliases: Vec<String>,
+    emails: Vec<String>,
+}
+
+enum Step {
+    Create {
+        row: ImportRow,
+        kind: UnitKind,
+    },
+    Update {
+        row: ImportRow,
+        unit_id: String,
+        add_aliases: Vec<String>,
+        add_emails: Vec<String>,
+        set_kind: Option<UnitKind>,
+    },
+    Unchanged,
+}
+
+/// Decides, from the directory as it is now and without taking the write lock, what each line
+/// does; refused lines go into `report.errors`. Names and aliases claimed by earlier lines of
+/// the same file count as taken, as they will be once saved.
+fn plan_import(
+    conn: &mut DbConnection,
+    rows: Vec<ImportRow>,
+    report: &mut ImportReport,
+) -> Result<Vec<Step>> {
+    use std::collections::{HashMap, HashSet};
+    struct Known {
+        name: String,
+        kind: String,
+        aliases: HashSet<String>,
+        emails: HashSet<String>,
+    }
+    let mut known: HashMap<String, Known> = HashMap::new();
+    let mut owner: HashMap<String, String> = HashMap::new();
+    let mut aliases = db::units::all_aliases(conn)?;
+    let mut emails = db::units::all_emails(conn)?;
+    for u in db::units::list(conn)? {
+        owner.insert(u.id.clone(), u.id.clone());
+        owner.insert(u.name.clone(), u.id.clone());
+        let a: HashSet<String> = aliases
+            .remove(&u.id)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        for alias in &a {
+            owner.insert(alias.clone(), u.id.clone());
+        }
+        let e = emails
+            .remove(&u.id)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        known.insert(
+            u.id.clone(),
+            Known {
+                name: u.name,
+                kind: u.kind,
+                aliases: a,
+                emails: e,
+            },
+        );
+    }
+    let mut steps = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.aliases.iter().any(|a| a.chars().count() > 100) {
+            report.errors.push((r.line, "unit.error.name".into()));
+            continue;
+        }
+        match owner.get(&r.name).cloned() {
+            None => {
+                if r.aliases.iter().any(|a| owner.contains_key(a)) {
+                    report.errors.push((r.line, "unit.error.taken".into()));
+                    continue;
+                }
+                let kind = r.kind.unwrap_or_else(|| UnitKind::guess(&r.name));
+                let planned = format!("line:{}", r.line);
+                owner.insert(r.name.clone(), planned.clone());
+                for a in &r.aliases {
+                    owner.insert(a.clone(), planned.clone());
+                }
+                known.insert(
+                    planned,
+                    Known {
+                        name: r.name.clone(),
+                        kind: kind.as_str().into(),
+                        aliases: r.aliases.iter().cloned().collect(),
+                        emails: r.emails.iter().cloned().collect(),
+                    },
+                );
+                steps.push(Step::Create { row: r, kind });
+            }
+            Some(unit_id) => {
+                let Some(k) = known.get_mut(&unit_id) else {
+                    return Err(Error::Internal(format!("unit {unit_id} has no entry")));
+                };
+                let mut add_aliases = Vec::new();
+                for a in &r.aliases {
+                    if k.aliases.contains(a) || *a == k.name {
                         continue;
                     }
-                    let input = CreateUnit {
-                        name: r.name.clone(),
-                        kind: r
-                            .kind
-                            .unwrap_or_else(|| UnitKind::guess(&r.name))
-                            .as_str()
-                            .into(),
-                        aliases: r.aliases.clone(),
-                        emails: r.emails.clone(),
-                    };
-                    match create(conn, input, actor) {
-                        Ok(_) => report.created += 1,
-                        Err(Error::Validation(f)) => {
-                            for (_, k) in f {
-                                report.errors.push((r.line, k));
-                            }
-                        }
-                        Err(e) => return Err(e),
+                    if owner.get(a).is_some_and(|o| *o != unit_id) {
+                        report.errors.push((r.line, "unit.error.taken".into()));
+                        continue;
                     }
+                    add_aliases.push(a.clone());
                 }
-                Some(u) => {
-                    let have_a = known_aliases.get(&u.id).cloned().unwrap_or_default();
-                    let have_e = known_emails.get(&u.id).cloned().unwrap_or_default();
-                    let mut changed = false;
-                    for a in r
-                        .aliases
-                        .iter()
-                        .filter(|a| !have_a.contains(a) && **a != u.name)
-                    {
-                        if db::units::resolve(conn, a)?.is_some() {
-                            report.errors.push((r.line, "unit.error.taken".into()));
-                            continue;
-                        }
-                        db::units::add_alias(conn, &u.id, a)?;
-                        changed = true;
+                let add_emails: Vec<String> = r
+                    .emails
+                    .iter()
+                    .filter(|e| !k.emails.contains(*e))
+                    .cloned()
+                    .collect();
+                let set_kind = r.kind.filter(|kind| kind.as_str() != k.kind);
+                for a in &add_aliases {
+                    k.aliases.insert(a.clone());
+                    owner.insert(a.clone(), unit_id.clone());
+                }
+                k.emails.extend(add_emails.iter().cloned());
+                if let Some(kind) = set_kind {
+                    k.kind = kind.as_str().into();
+                }
+                if add_aliases.is_empty() && add_emails.is_empty() && set_kind.is_none() {
+                    steps.push(Step::Unchanged);
+                } else if unit_id.starts_with("line:") {
+                    // A later line about a unit an earlier line creates: fold it into the
+                    // creation.
+                    let Some(Step::Create { row, kind }) = steps.iter_mut().rev().find(
+                        |s| matches!(s, Step::Create { row, .. } if format!("line:{}", row.line) == unit_id),
+                    ) else {
+                        return Err(Error::Internal(format!("{unit_id} was not planned")));
+                    };
+                    row.aliases.extend(add_aliases);
+                    row.emails.extend(add_emails);
+                    if let Some(k) = set_kind {
+                        *kind = k;
                     }
-                    for e in r.emails.iter().filter(|e| !have_e.contains(e)) {
-                        db::units::add_email(conn, &u.id, e)?;
-                        changed = true;
-                    }
-                    if let Some(k) = r.kind.filter(|k| k.as_str() != u.kind) {
-                        db::units::set_kind(conn, &u.id, k.as_str())?;
-                        changed = true;
-                    }
-                    if changed {
-                        audit::record(
-                            conn,
-                            audit::AuditEntry {
-                                after: Some(
-                                    json!({"aliases": r.aliases, "emails": r.emails, "kind": r.kind.map(|k| k.as_str())}),
-                                ),
-                                ..actor.audit("unit.update", "unit", &u.id)
-                            },
-                        )?;
-                        report.updated += 1;
-                    } else {
-                        report.unchanged += 1;
-                    }
+                    steps.push(Step::Unchanged);
+                } else {
+                    steps.push(Step::Update {
+                        row: r,
+                        unit_id,
+                        add_aliases,
+                        add_emails,
+                        set_kind,
+                    });
                 }
             }
         }
-        if report.errors.is_empty() {
-            Ok(())
-        } else {
-            // Roll everything back: the file is fixed and imported again as a whole.
-            Err(Error::Conflict("import refused".into()))
-        }
-    });
-    match result {
-        Ok(()) => Ok(report),
-        Err(Error::Conflict(_)) => Ok(ImportReport {
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-            errors: report.errors,
-        }),
-        Err(e) => Err(e),
     }
+    Ok(steps)
+}
+
+/// Saves planned lines in one short transaction. A name or alias another user took since the
+/// plan was made refuses that line alone (it is reported; the others are saved).
+fn save_chunk(
+    conn: &mut DbConnection,
+    chunk: &[Step],
+    actor: &Actor,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let mut sort_order = db::units::next_sort_order(conn)?;
+    let now = db::now();
+    for step in chunk {
+        match step {
+            Step::Unchanged => report.unchanged += 1,
+            Step::Create { row, kind } => {
+                let mut taken = false;
+                for n in std::iter::once(&row.name).chain(&row.aliases) {
+                    taken |= db::units::resolve(conn, n)?.is_some();
+                }
+                if taken {
+                    report.errors.push((row.line, "unit.error.taken".into()));
+                    continue;
+                }
+                let id = db::new_id();
+                db::units::insert(
+                    conn,
+                    &db::units::NewUnit {
+                        id: &id,
+                        name: &row.name,
+                        kind: kind.as_str(),
+                        sort_order,
+                        disabled: false,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+                sort_order += 1;
+                for a in &row.aliases {
+                    db::units::add_alias(conn, &id, a)?;
+                }
+                let mut emails = row.emails.clone();
+                emails.sort();
+                emails.dedup();
+                for e in &emails {
+                    db::units::add_email(conn, &id, e)?;
+                }
+                audit::record(
+                    conn,
+                    audit::AuditEntry {
+                        after: Some(json!({
+                            "name": row.name, "kind": kind, "aliases": row.aliases, "emails": emails,
+                        })),
+                        ..actor.audit("unit.create", "unit", &id)
+                    },
+                )?;
+                report.created += 1;
+            }
+            Step::Update {
+                row,
+                unit_id,
+                add_aliases,
+                add_emails,
+                set_kind,
+            } => {
+                if db::units::find(conn, unit_id)?.is_none() {
+                    report.errors.push((row.line, "unit.error.gone".into()));
+                    continue;
+                }
+                let mut refused = false;
+                for a in add_aliases {
+                    match db::units::resolve(conn, a)? {
+                        Some(u) if u.id == *unit_id => {}
+                        Some(_) => refused = true,
+                        None => db::units::add_alias(conn, unit_id, a)?,
+                    }
+                }
+                let have = db::units::emails_of(conn, unit_id)?;
+                for e in add_emails.iter().filter(|e| !have.contains(e)) {
+                    db::units::add_email(conn, unit_id, e)?;
+                }
+                if let Some(k) = set_kind {
+                    db::units::set_kind(conn, unit_id, k.as_str())?;
+                }
+                audit::record(
+                    conn,
+                    audit::AuditEntry {
+                        after: Some(json!({
+                            "aliases": row.aliases, "emails": row.emails,
+                            "kind": row.kind.map(|k| k.as_str()),
+                        })),
+                        ..actor.audit("unit.update", "unit", unit_id)
+                    },
+                )?;
+                if refused {
+                    report.errors.push((row.line, "unit.error.taken".into()));
+                }
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Changes a unit: its name (the old name is kept as an alias, so duty notes and letters that

@@ -19,7 +19,7 @@ pub mod users;
 
 use std::time::Duration;
 
-pub use tx::write;
+pub use tx::{read, write};
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};

@@ -81,6 +81,23 @@ pub fn insert_at(conn: &mut DbConnection, m: &NewOutbox, at: NaiveDateTime) -> R
     insert_many(conn, &[(m, at)])
 }
 
+/// Of `related_ids`, those that already have a message of `kind` written at or after `since`.
+pub fn related_since(
+    conn: &mut DbConnection,
+    kind: &str,
+    related_ids: &[&str],
+    since: NaiveDateTime,
+) -> Result<std::collections::HashSet<String>, DbError> {
+    Ok(outbox_messages::table
+        .filter(outbox_messages::kind.eq(kind))
+        .filter(outbox_messages::related_id.eq_any(related_ids))
+        .filter(outbox_messages::created_at.ge(since))
+        .select(outbox_messages::related_id.assume_not_null())
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Writes several queued emails, each due at the time of its change, in one statement per
 /// 500 (the intake path writes a batch's receipts together).
 pub fn insert_many(

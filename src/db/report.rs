@@ -280,6 +280,7 @@ pub fn publications(
 ) -> Result<Vec<PublicationInfo>, DbError> {
     Ok(publications::table
         .filter(publications::consultation_id.eq(consultation_id))
+        .filter(publications::complete.eq(true))
         .order(publications::edition_no.desc())
         .select(PublicationInfo::as_select())
         .load(conn)?)
@@ -293,6 +294,7 @@ pub fn publication(
 ) -> Result<Option<Publication>, DbError> {
     let q = publications::table
         .filter(publications::consultation_id.eq(consultation_id))
+        .filter(publications::complete.eq(true))
         .select(Publication::as_select());
     Ok(match edition_no {
         Some(n) => q
@@ -314,6 +316,7 @@ pub fn publication_info(
 ) -> Result<Option<PublicationInfo>, DbError> {
     let q = publications::table
         .filter(publications::consultation_id.eq(consultation_id))
+        .filter(publications::complete.eq(true))
         .select(PublicationInfo::as_select());
     Ok(match edition_no {
         Some(n) => q
@@ -331,6 +334,7 @@ pub fn publication_info(
 pub fn next_edition_no(conn: &mut DbConnection, consultation_id: &str) -> Result<i64, DbError> {
     let max: Option<i64> = publications::table
         .filter(publications::consultation_id.eq(consultation_id))
+        .filter(publications::complete.eq(true))
         .select(diesel::dsl::max(publications::edition_no))
         .first(conn)?;
     Ok(max.unwrap_or(0) + 1)
@@ -350,25 +354,33 @@ pub struct PublishedDecision {
     pub rationale: Option<String>,
 }
 
-/// Writes a publication, the decisions it tells each commenter, and a `publish` entry in every
-/// decision's history. Run inside a transaction.
-pub fn insert_publication(
+/// Writes an edition hidden from every reader (`complete` false) until [`complete_publication`]
+/// shows it; its decisions are added with [`insert_publication_decisions`] meanwhile.
+pub fn insert_staged_publication(conn: &mut DbConnection, p: &Publication) -> Result<(), DbError> {
+    diesel::insert_into(publications::table)
+        .values((
+            p,
+            publications::complete.eq(false),
+            publications::followed_up.eq(false),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Adds what a hidden edition tells each commenter, 500 rows per statement.
+pub fn insert_publication_decisions(
     conn: &mut DbConnection,
-    p: &Publication,
+    publication_id: &str,
     decided: &[PublishedDecision],
 ) -> Result<(), DbError> {
-    use super::schema::decision_history;
     crate::per_backend!(conn, |conn| {
-        diesel::insert_into(publications::table)
-            .values(p)
-            .execute(conn)?;
         for chunk in decided.chunks(500) {
             let rows: Vec<_> = chunk
                 .iter()
                 .map(|d| {
                     (
                         publication_decisions::id.eq(new_id()),
-                        publication_decisions::publication_id.eq(&p.id),
+                        publication_decisions::publication_id.eq(publication_id),
                         publication_decisions::submission_id.eq(&d.submission_id),
                         publication_decisions::opinion_id.eq(&d.opinion_id),
                         publication_decisions::position.eq(d.position),
@@ -382,8 +394,126 @@ pub fn insert_publication(
             diesel::insert_into(publication_decisions::table)
                 .values(rows)
                 .execute(conn)?;
+        }
+        Ok::<(), DbError>(())
+    })
+}
+
+/// Shows a hidden edition, as published at `at`. False when it is no longer there (a newer
+/// attempt discarded it).
+pub fn complete_publication(
+    conn: &mut DbConnection,
+    publication_id: &str,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    Ok(diesel::update(
+        publications::table
+            .filter(publications::id.eq(publication_id))
+            .filter(publications::complete.eq(false)),
+    )
+    .set((
+        publications::complete.eq(true),
+        publications::published_at.eq(at),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+/// Hidden editions (left by an interrupted publish) of a consultation, or of any consultation
+/// staged before `staged_before`.
+pub fn staged_publications(
+    conn: &mut DbConnection,
+    consultation_id: Option<&str>,
+    staged_before: Option<NaiveDateTime>,
+) -> Result<Vec<String>, DbError> {
+    let mut q = publications::table
+        .filter(publications::complete.eq(false))
+        .select(publications::id)
+        .into_boxed();
+    if let Some(c) = consultation_id {
+        q = q.filter(publications::consultation_id.eq(c.to_string()));
+    }
+    if let Some(t) = staged_before {
+        q = q.filter(publications::published_at.lt(t));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Deletes up to `limit` decisions of a hidden edition, then the edition itself once it has
+/// none. Returns how many rows went; 0 when nothing is left.
+pub fn discard_staged(
+    conn: &mut DbConnection,
+    publication_id: &str,
+    limit: i64,
+) -> Result<usize, DbError> {
+    let hidden = publications::table
+        .filter(publications::id.eq(publication_id))
+        .filter(publications::complete.eq(false));
+    if hidden
+        .select(publications::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_none()
+    {
+        return Ok(0);
+    }
+    let ids: Vec<String> = publication_decisions::table
+        .filter(publication_decisions::publication_id.eq(publication_id))
+        .select(publication_decisions::id)
+        .limit(limit)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(diesel::delete(hidden).execute(conn)?);
+    }
+    Ok(
+        diesel::delete(publication_decisions::table.filter(publication_decisions::id.eq_any(&ids)))
+            .execute(conn)?,
+    )
+}
+
+/// Visible editions whose follow-up is not finished, published before `before`.
+pub fn unfinished_follow_ups(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<Vec<Publication>, DbError> {
+    Ok(publications::table
+        .filter(publications::complete.eq(true))
+        .filter(publications::followed_up.eq(false))
+        .filter(publications::published_at.lt(before))
+        .select(Publication::as_select())
+        .load(conn)?)
+}
+
+pub fn set_followed_up(conn: &mut DbConnection, publication_id: &str) -> Result<(), DbError> {
+    diesel::update(publications::table.filter(publications::id.eq(publication_id)))
+        .set(publications::followed_up.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Adds a `publish` entry to the history of each decision an edition published, skipping
+/// those that have it already (a follow-up finished again after an interruption).
+pub fn add_publish_history(
+    conn: &mut DbConnection,
+    p: &Publication,
+    decided: &[PublishedDecision],
+) -> Result<(), DbError> {
+    use super::schema::decision_history;
+    let note = format!("edition {}", p.edition_no);
+    let ids: Vec<&str> = decided.iter().map(|d| d.opinion_id.as_str()).collect();
+    let done: std::collections::HashSet<String> = decision_history::table
+        .filter(decision_history::opinion_id.eq_any(&ids))
+        .filter(decision_history::action.eq("publish"))
+        .filter(decision_history::note.eq(&note))
+        .select(decision_history::opinion_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    crate::per_backend!(conn, |conn| {
+        for chunk in decided.chunks(500) {
             let history: Vec<_> = chunk
                 .iter()
+                .filter(|d| !done.contains(&d.opinion_id))
                 .map(|d| {
                     (
                         decision_history::id.eq(new_id()),
@@ -391,18 +521,55 @@ pub fn insert_publication(
                         decision_history::action.eq("publish"),
                         decision_history::status.eq(&d.status),
                         decision_history::rationale.eq(&d.rationale),
-                        decision_history::note.eq(Some(format!("edition {}", p.edition_no))),
+                        decision_history::note.eq(Some(note.clone())),
                         decision_history::actor_user_id.eq(&p.published_by),
                         decision_history::created_at.eq(p.published_at),
                     )
                 })
                 .collect();
-            diesel::insert_into(decision_history::table)
-                .values(history)
-                .execute(conn)?;
+            if !history.is_empty() {
+                diesel::insert_into(decision_history::table)
+                    .values(history)
+                    .execute(conn)?;
+            }
         }
         Ok::<(), DbError>(())
     })
+}
+
+/// An opinion's state and its own decision: (opinion id, opinion state, status, rationale).
+pub type CurrentDecision = (String, String, String, Option<String>);
+
+/// The current state and own decision of some opinions.
+pub fn current_decisions(
+    conn: &mut DbConnection,
+    opinion_ids: &[&str],
+) -> Result<Vec<CurrentDecision>, DbError> {
+    Ok(opinions::table
+        .inner_join(decisions::table.on(decisions::opinion_id.eq(opinions::id)))
+        .filter(opinions::id.eq_any(opinion_ids))
+        .select((
+            opinions::id,
+            opinions::state,
+            decisions::status,
+            decisions::rationale,
+        ))
+        .load(conn)?)
+}
+
+/// Marks opinions published (those still approved).
+pub fn set_opinions_published(
+    conn: &mut DbConnection,
+    opinion_ids: &[&str],
+    at: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        opinions::table
+            .filter(opinions::id.eq_any(opinion_ids))
+            .filter(opinions::state.eq("approved")),
+    )
+    .set((opinions::state.eq("published"), opinions::updated_at.eq(at)))
+    .execute(conn)?)
 }
 
 /// The decisions an edition published, in submission and opinion order.
@@ -429,6 +596,7 @@ pub fn published_for_submission(
 ) -> Result<Option<Vec<PublishedDecision>>, DbError> {
     let Some(latest) = publications::table
         .filter(publications::consultation_id.eq(consultation_id))
+        .filter(publications::complete.eq(true))
         .order(publications::edition_no.desc())
         .select(publications::id)
         .first::<String>(conn)
@@ -446,20 +614,6 @@ pub fn published_for_submission(
     ))
 }
 
-/// Marks the approved opinions of the consultation as published.
-pub fn mark_opinions_published(
-    conn: &mut DbConnection,
-    consultation_id: &str,
-    at: NaiveDateTime,
-) -> Result<usize, DbError> {
-    Ok(diesel::update(
-        opinions::table
-            .filter(opinions::consultation_id.eq(consultation_id))
-            .filter(opinions::state.eq("approved")),
-    )
-    .set((opinions::state.eq("published"), opinions::updated_at.eq(at)))
-    .execute(conn)?)
-}
 /// Saves the consultation's report settings (JSON).
 pub fn set_config(
     conn: &mut DbConnection,

@@ -294,6 +294,8 @@ diesel::table! {
         public_model_json -> Text,
         published_by -> Nullable<Text>,
         published_at -> Timestamp,
+        complete -> Bool,
+        followed_up -> Bool,
     }
 }
 diesel::table! {

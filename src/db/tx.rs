@@ -111,6 +111,28 @@ where
     })
 }
 
+/// Runs `f` in a read-only transaction: one consistent snapshot of the database across all its
+/// queries, without the write lock (SQLite's readers do not block its writer). For use cases
+/// that read much and then write in short steps. Inside another transaction it just runs `f`.
+pub fn read<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error> + From<DbError>,
+{
+    if in_transaction(conn) {
+        return f(conn);
+    }
+    let postgres = conn.backend() == Backend::Postgres;
+    #[allow(clippy::disallowed_methods)]
+    conn.transaction(|c| {
+        if postgres {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(c)?;
+        }
+        f(c)
+    })
+}
+
 fn in_transaction(conn: &mut DbConnection) -> bool {
     use diesel::connection::{TransactionManager, TransactionManagerStatus};
     match <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn) {

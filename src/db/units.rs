@@ -84,6 +84,14 @@ pub fn add_email(conn: &mut DbConnection, unit_id: &str, email: &str) -> Result<
     Ok(())
 }
 
+/// A unit's contact addresses.
+pub fn emails_of(conn: &mut DbConnection, unit_id: &str) -> Result<Vec<String>, DbError> {
+    Ok(unit_emails::table
+        .filter(unit_emails::unit_id.eq(unit_id))
+        .select(unit_emails::email)
+        .load(conn)?)
+}
+
 /// The next position at the end of the directory's order.
 pub fn next_sort_order(conn: &mut DbConnection) -> Result<i64, DbError> {
     let max: Option<i64> = units::table

@@ -134,7 +134,7 @@ impl From<app::Error> for AppError {
             app::Error::Forbidden => AppError::Forbidden,
             app::Error::Conflict(_) => AppError::Conflict,
             app::Error::Db(e) => e.into(),
-            app::Error::Storage(e) => AppError::Internal(e),
+            app::Error::Storage(e) | app::Error::Internal(e) => AppError::Internal(e),
             app::Error::Mail(e) => AppError::Internal(e.to_string()),
         }
     }

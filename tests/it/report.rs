@@ -1954,3 +1954,213 @@ async fn large_report_downloads_take_turns() {
         "the next one gets the turn"
     );
 }
+
+/// A large report is published in short steps: written hidden in chunks (another writer — the
+/// intake, in production — commits in between and never sees a half edition), shown in one
+/// step, then followed up in chunks. An interrupted publication is finished by the clock: a
+/// hidden edition left behind is removed, an unfinished follow-up is completed without doing
+/// anything twice.
+#[actix_web::test]
+async fn a_large_report_is_published_in_short_steps_and_an_interrupted_one_is_finished() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use yijian::db::Backend;
+    use yijian::db::schema::{decision_history, opinions, outbox_messages, publications};
+    const N: usize = 2_500;
+    for app in TestApp::all().await {
+        let staff = app.user_with_token("staff@example.org", Role::Staff, None);
+        let (id, _slug) = small_consultation(&app, &staff).await;
+        let code = comment(
+            &app,
+            &id,
+            None,
+            json!({"body": "意见一。", "name": "王华", "email": "wang@example.org"}),
+        )
+        .await;
+        for i in 0..3 {
+            comment(
+                &app,
+                &id,
+                None,
+                json!({"body": format!("第{i}位的意见。"), "email": format!("p{i}@example.org")}),
+            )
+            .await;
+        }
+        let parts: Vec<String> = (0..N - 3).map(|i| format!("第{i}条意见。")).collect();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        {
+            let mut conn = app.conn();
+            let sub: String = {
+                use yijian::db::schema::submissions;
+                submissions::table
+                    .filter(submissions::tracking_code.eq(&code))
+                    .select(submissions::id)
+                    .first(&mut *conn)
+                    .unwrap()
+            };
+            #[allow(clippy::disallowed_methods)]
+            conn.transaction::<_, diesel::result::Error, _>(|c| {
+                without_api::split_submission(c, &sub, &parts);
+                let ids: Vec<String> = opinions::table
+                    .filter(opinions::consultation_id.eq(&id))
+                    .select(opinions::id)
+                    .load(c)?;
+                for o in &ids {
+                    without_api::decide(c, o, "adopted", None);
+                }
+                without_api::approve_all(c, &id);
+                Ok(())
+            })
+            .unwrap();
+        }
+        close(&app, &id, &staff).await;
+        // Another writer commits without pause and notes how many rows of the edition it saw.
+        let stop = Arc::new(AtomicBool::new(false));
+        let seen = Arc::new(Mutex::new(Vec::<i64>::new()));
+        let writer = {
+            let (stop, seen) = (stop.clone(), seen.clone());
+            let mut conn = app.test_db.connection();
+            std::thread::spawn(move || {
+                use yijian::db::schema::publication_decisions;
+                let actor = yijian::app::Actor::system();
+                while !stop.load(Ordering::Relaxed) {
+                    let n = yijian::db::write::<_, yijian::app::Error, _>(&mut conn, |c| {
+                        yijian::db::audit::record(c, actor.audit("test.tick", "test", "tick"))?;
+                        Ok(publication_decisions::table.count().get_result::<i64>(c)?)
+                    })
+                    .unwrap();
+                    seen.lock().unwrap().push(n);
+                }
+            })
+        };
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{id}/publications"),
+                Some(&staff),
+                json!({}),
+            )
+            .await;
+        stop.store(true, Ordering::Relaxed);
+        writer.join().unwrap();
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(r.json()["notices"], 4);
+        let seen = seen.lock().unwrap().clone();
+        assert!(!seen.is_empty());
+        if app.backend == Backend::Sqlite {
+            assert!(
+                seen.iter().any(|n| *n > 0 && *n < N as i64),
+                "no other commit between the edition's chunks: {seen:?}"
+            );
+        }
+        let mut conn = app.conn();
+        let count_published = |c: &mut yijian::db::DbConnection| -> i64 {
+            opinions::table
+                .filter(opinions::consultation_id.eq(&id))
+                .filter(opinions::state.eq("published"))
+                .count()
+                .get_result(c)
+                .unwrap()
+        };
+        let count_history = |c: &mut yijian::db::DbConnection| -> i64 {
+            decision_history::table
+                .filter(decision_history::action.eq("publish"))
+                .count()
+                .get_result(c)
+                .unwrap()
+        };
+        assert_eq!(count_published(&mut conn), N as i64);
+        assert_eq!(count_history(&mut conn), N as i64);
+        assert_eq!(outbox(&app).len(), 4);
+        let (pub_id, followed_up): (String, bool) = publications::table
+            .select((publications::id, publications::followed_up))
+            .first(&mut *conn)
+            .unwrap();
+        assert!(followed_up);
+        // An interruption, as a stop would leave it: the follow-up half done (history and
+        // opinions of the first half, two of four notices), and a hidden second edition.
+        let half: Vec<String> = opinions::table
+            .filter(opinions::consultation_id.eq(&id))
+            .order(opinions::id.asc())
+            .select(opinions::id)
+            .limit((N / 2) as i64)
+            .load(&mut *conn)
+            .unwrap();
+        diesel::update(publications::table.find(&pub_id))
+            .set(publications::followed_up.eq(false))
+            .execute(&mut *conn)
+            .unwrap();
+        diesel::delete(decision_history::table.filter(decision_history::opinion_id.eq_any(&half)))
+            .filter(decision_history::action.eq("publish"))
+            .execute(&mut *conn)
+            .unwrap();
+        diesel::update(opinions::table.filter(opinions::id.eq_any(&half)))
+            .set(opinions::state.eq("approved"))
+            .execute(&mut *conn)
+            .unwrap();
+        let two: Vec<String> = outbox_messages::table
+            .filter(outbox_messages::kind.eq("decision"))
+            .order(outbox_messages::to_address.asc())
+            .select(outbox_messages::id)
+            .limit(2)
+            .load(&mut *conn)
+            .unwrap();
+        diesel::delete(outbox_messages::table.filter(outbox_messages::id.eq_any(&two)))
+            .execute(&mut *conn)
+            .unwrap();
+        let long_ago = yijian::db::now() - chrono::Duration::hours(2);
+        let hidden = yijian::db::report::Publication {
+            id: yijian::db::new_id(),
+            consultation_id: id.clone(),
+            edition_no: 2,
+            title: "hidden".into(),
+            model_json: "{}".into(),
+            public_model_json: "{}".into(),
+            published_by: None,
+            published_at: long_ago,
+        };
+        yijian::db::report::insert_staged_publication(&mut conn, &hidden).unwrap();
+        let some = yijian::db::report::published_decisions(&mut conn, &pub_id).unwrap();
+        yijian::db::report::insert_publication_decisions(&mut conn, &hidden.id, &some[..10])
+            .unwrap();
+        drop(conn);
+        // Readers see the first edition only.
+        let r = app
+            .get_as(&format!("/api/v1/consultations/{id}/publications"), &staff)
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(!r.text().contains("hidden"), "{}", r.text());
+        // The clock finishes it.
+        let mut conn = app.conn();
+        let later = yijian::db::now() + chrono::Duration::hours(1);
+        let n = yijian::app::report::finish_interrupted(&mut conn, later, "http://yj.example.org")
+            .unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(count_published(&mut conn), N as i64);
+        assert_eq!(count_history(&mut conn), N as i64);
+        let hidden_left: i64 = publications::table
+            .filter(publications::id.eq(&hidden.id))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(hidden_left, 0);
+        drop(conn);
+        let mut to: Vec<String> = outbox(&app).into_iter().map(|(t, ..)| t).collect();
+        to.sort();
+        assert_eq!(
+            to,
+            [
+                "p0@example.org",
+                "p1@example.org",
+                "p2@example.org",
+                "wang@example.org"
+            ]
+        );
+        let mut conn = app.conn();
+        assert_eq!(
+            yijian::app::report::finish_interrupted(&mut conn, later, "http://yj.example.org")
+                .unwrap(),
+            0,
+            "nothing left to finish"
+        );
+    }
+}

@@ -271,6 +271,11 @@ impl UnitsPage {
     fn error(&self, field: &str) -> Option<&String> {
         self.errors.get(field)
     }
+
+    /// The import passed its checks and saved all lines but those listed.
+    fn import_saved(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| r.saved)
+    }
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]

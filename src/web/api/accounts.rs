@@ -259,7 +259,8 @@ pub async fn import_units(
     let report = state
         .with_conn(move |conn| Ok(app::units::import_csv(conn, &up.bytes, &actor)?))
         .await?;
-    if report.errors.is_empty() {
+    // Saved, perhaps without lines another user's change refused meanwhile (listed in it).
+    if report.saved {
         Ok(HttpResponse::Ok().json(report))
     } else {
         Ok(HttpResponse::UnprocessableEntity().json(serde_json::json!({

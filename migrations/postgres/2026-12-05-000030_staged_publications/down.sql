@@ -1,0 +1,2 @@
+ALTER TABLE publications DROP COLUMN followed_up;
+ALTER TABLE publications DROP COLUMN complete;
