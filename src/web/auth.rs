@@ -10,12 +10,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::AppState;
 use super::errors::AppError;
+use super::session::SESSION_SECRET_KEY;
 use crate::app::{self, Actor};
 use crate::db::{self, users::User};
 use crate::domain::{Role, token};
-
-/// The key, in the (encrypted) session cookie, of the secret that names the server-side session.
-pub const SESSION_SECRET_KEY: &str = "sid";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthVia {

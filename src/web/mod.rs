@@ -14,6 +14,7 @@ pub mod lang;
 pub mod page;
 pub mod public;
 pub mod routes;
+pub mod session;
 pub mod staff;
 pub mod throttle;
 pub mod upload;
