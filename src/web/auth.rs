@@ -11,8 +11,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use super::AppState;
 use super::errors::AppError;
 use super::session::SESSION_SECRET_KEY;
-use crate::app::{self, Actor};
-use crate::db::{self, users::User};
+use crate::app::{self, Actor, User};
 use crate::domain::{Role, token};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +116,9 @@ async fn lookup_caller(req: &HttpRequest) -> Result<Option<AuthUser>, AppError> 
         move || -> Result<Option<(Option<String>, User)>, AppError> {
             let mut conn = state.db.get()?;
             Ok(match lookup {
-                Lookup::Token(hash) => db::tokens::find_user(&mut conn, &hash)?.map(|u| (None, u)),
+                Lookup::Token(hash) => {
+                    app::sessions::by_token(&mut conn, &hash)?.map(|u| (None, u))
+                }
                 Lookup::Session(secret) => app::sessions::resume(&mut conn, &secret)?
                     .map(|(session_id, user)| (Some(session_id), user)),
             })

@@ -11,7 +11,7 @@ use askama::Template;
 
 use super::lang::locale_of;
 use crate::app;
-use crate::db::DbError;
+use crate::app::DbError;
 use crate::i18n::{Locale, Tr, t, tf};
 
 #[derive(Debug, thiserror::Error)]

@@ -5,8 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app;
-use crate::db::users::User;
+use crate::app::{self, User};
 use crate::i18n::Tr;
 use crate::web::auth::{client_of, session_secret};
 use crate::web::errors::AppError;
