@@ -215,7 +215,7 @@ impl Settings {
             .map(|u| u.trim().to_string())
             .filter(|u| !u.is_empty());
         if let Some(u) = &smtp_url {
-            crate::mail::transport::SmtpUrl::parse(u).map_err(ConfigError::Invalid)?;
+            SmtpUrl::parse(u).map_err(ConfigError::Invalid)?;
         }
         let mail_from = match self.mail_from {
             Some(f) if !f.trim().is_empty() => f.trim().to_string(),
@@ -344,6 +344,119 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// Plain text (`smtp://host:25`, a relay on a trusted network).
+    None,
+    /// STARTTLS, required (`?tls=starttls`).
+    StartTls,
+    /// STARTTLS when the server offers it, plain text otherwise (`?tls=opportunistic`).
+    Opportunistic,
+    /// TLS from the first byte (`smtps://`).
+    Implicit,
+}
+
+/// A parsed `YIJIAN_SMTP_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub credentials: Option<(String, String)>,
+    /// A PEM file of certificates to trust besides the public roots (`?ca=/path`): a relay
+    /// with a certificate from an internal authority, or self-signed.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpUrl")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.credentials.as_ref().map(|(u, _)| u))
+            .field("ca_file", &self.ca_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SmtpUrl {
+    /// `smtp://[user:pass@]host[:port][?tls=none|starttls|opportunistic][&ca=PEM]` or
+    /// `smtps://[user:pass@]host[:port][?ca=PEM]`. Ports default to 25 (plain, opportunistic),
+    /// 587 (STARTTLS) and 465 (`smtps`). User and password are percent-decoded.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let shown = redact_url(s);
+        let u = url::Url::parse(s.trim())
+            .map_err(|e| format!("YIJIAN_SMTP_URL {shown:?} is not a URL: {e}"))?;
+        let tls_param = u
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.to_ascii_lowercase());
+        let tls = match (u.scheme(), tls_param.as_deref()) {
+            ("smtps", None | Some("implicit" | "tls" | "wrapper")) => TlsMode::Implicit,
+            ("smtp", None | Some("none" | "plain" | "off")) => TlsMode::None,
+            ("smtp", Some("starttls" | "required")) => TlsMode::StartTls,
+            ("smtp", Some("opportunistic")) => TlsMode::Opportunistic,
+            ("smtp" | "smtps", Some(other)) => {
+                return Err(format!(
+                    "YIJIAN_SMTP_URL {shown:?}: tls={other} is not one of none, starttls, opportunistic"
+                ));
+            }
+            (other, _) => {
+                return Err(format!(
+                    "YIJIAN_SMTP_URL {shown:?}: the scheme {other:?} is not smtp:// or smtps://"
+                ));
+            }
+        };
+        let host = u
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| format!("YIJIAN_SMTP_URL {shown:?} names no host"))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = u.port().unwrap_or(match tls {
+            TlsMode::Implicit => 465,
+            TlsMode::StartTls => 587,
+            TlsMode::None | TlsMode::Opportunistic => 25,
+        });
+        let decode = |s: &str| {
+            percent_decode(s).ok_or_else(|| format!("YIJIAN_SMTP_URL {shown:?}: bad escape"))
+        };
+        let credentials = if u.username().is_empty() {
+            None
+        } else {
+            Some((decode(u.username())?, decode(u.password().unwrap_or(""))?))
+        };
+        let ca_file = u
+            .query_pairs()
+            .find(|(k, _)| k == "ca")
+            .map(|(_, v)| PathBuf::from(v.into_owned()))
+            .filter(|p| !p.as_os_str().is_empty());
+        if ca_file.is_some() && tls == TlsMode::None {
+            return Err(format!(
+                "YIJIAN_SMTP_URL {shown:?}: ca= needs tls=starttls, tls=opportunistic or smtps://"
+            ));
+        }
+        Ok(Self {
+            host,
+            port,
+            tls,
+            credentials,
+            ca_file,
+        })
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes: Vec<u8> =
+        url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned().into_bytes())?;
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use chrono::FixedOffset;
 use serde_json::json;
 
 use super::{Actor, Error, OFFICE, Result};
-use crate::db::{self, DbConnection, audit, consultations::Consultation};
+use crate::db::consultations::{Consultation, ConsultationSummary};
+use crate::db::{self, DbConnection, audit};
 use crate::domain::consultation::{self as rules, Status};
 use crate::domain::time::parse_datetime;
 
@@ -172,6 +173,16 @@ pub fn find(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Consulta
         crate::domain::Role::Admin,
     ])?;
     db::consultations::find(conn, id)?.ok_or(Error::NotFound)
+}
+
+/// Every consultation, newest first, for the office's list.
+pub fn list(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<ConsultationSummary>> {
+    actor.require(&[
+        crate::domain::Role::Staff,
+        crate::domain::Role::Approver,
+        crate::domain::Role::Admin,
+    ])?;
+    Ok(db::consultations::list_all(conn)?)
 }
 
 /// Closes, as the system, every open consultation whose window has ended. Returns their ids.

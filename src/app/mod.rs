@@ -18,8 +18,16 @@ pub mod users;
 
 use std::collections::BTreeMap;
 
-use crate::db::DbError;
 use crate::domain::Role;
+
+/// The database as the outer layers hold it: a pool to take connections from, a connection to
+/// hand to the use cases, its errors, and the clock the stored times use; and the records the
+/// use cases answer with. Handlers name these from here and never reach into `db` themselves.
+pub use crate::db::consultations::{Consultation, ConsultationSummary};
+pub use crate::db::report::PublicationInfo;
+pub use crate::db::triage::DecisionStatus;
+pub use crate::db::users::User;
+pub use crate::db::{Database, DbConnection, DbError, now};
 
 /// Who is acting, for permissions and the audit log.
 #[derive(Debug, Clone)]

@@ -1,16 +1,58 @@
 //! What the public reads: a consultation with its draft and counts, a submission by its code.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
-use super::{Error, Result};
-use crate::db::{self, DbConnection, consultations::Consultation};
+use super::{Actor, Error, OFFICE, Result};
+use crate::db::consultations::{Consultation, ConsultationSummary};
+use crate::db::{self, DbConnection};
+use crate::domain::consultation::Status;
 use crate::domain::tracking;
 
-/// A consultation the public may see (not a draft).
+/// Whether `actor` may see consultation `c`: a draft is the office's alone; for everyone else
+/// it is not found.
+pub fn may_see(c: &Consultation, actor: &Actor) -> bool {
+    c.status() != Status::Draft || actor.require(OFFICE).is_ok()
+}
+
+/// A consultation the public may see (not a draft), by its slug.
 pub fn visible_consultation(conn: &mut DbConnection, slug: &str) -> Result<Consultation> {
     db::consultations::find_by_slug(conn, slug)?
-        .filter(|c| c.status != "draft")
+        .filter(|c| may_see(c, &Actor::public(None)))
         .ok_or(Error::NotFound)
+}
+
+/// A consultation by id as `actor` may see it ([`may_see`]).
+pub fn consultation(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<Consultation> {
+    db::consultations::find(conn, id)?
+        .filter(|c| may_see(c, actor))
+        .ok_or(Error::NotFound)
+}
+
+/// What the home page lists: every consultation but drafts, and the comment count of each by
+/// its id.
+pub fn listed(conn: &mut DbConnection) -> Result<(Vec<ConsultationSummary>, HashMap<String, i64>)> {
+    Ok((
+        db::consultations::list_public(conn)?,
+        db::submissions::counts_by_consultation(conn)?,
+    ))
+}
+
+/// The id of a consultation's current draft version, if it has one.
+pub fn current_version(conn: &mut DbConnection, consultation_id: &str) -> Result<Option<String>> {
+    Ok(db::drafts::current_version_id(conn, consultation_id)?)
+}
+
+/// Comment counts of a draft version: by clause id, and the consultation's total.
+pub fn comment_counts(
+    conn: &mut DbConnection,
+    version_id: &str,
+) -> Result<(Vec<(String, i64)>, i64)> {
+    let by_clause = db::submissions::counts_by_clause(conn, version_id)?;
+    let consultation_id = db::drafts::find_version_consultation(conn, version_id)?;
+    let total = db::submissions::count_for_consultation(conn, &consultation_id)?;
+    Ok((by_clause, total))
 }
 
 /// A submission as its tracking page shows it: no email, phone or name.

@@ -1036,6 +1036,42 @@ pub fn save_settings(
     })
 }
 
+/// What a request for the report reads: the edition (without one asked, the internal edition
+/// for the office and the public one for everyone else) and whether from a publication
+/// (`frozen`: the public edition, or a numbered publication) or live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportRequest {
+    pub edition: Edition,
+    pub frozen: bool,
+}
+
+/// Which report `actor` reads for `edition` (if asked) and `publication` (if named); refused
+/// unless the actor is one of the [`READERS`] when that is the live report or an internal
+/// edition: everyone else reads published public editions only.
+pub fn report_request(
+    actor: &Actor,
+    edition: Option<Edition>,
+    publication: Option<i64>,
+) -> Result<ReportRequest> {
+    let reader = actor.require(READERS).is_ok();
+    let edition = edition.unwrap_or(if reader {
+        Edition::Internal
+    } else {
+        Edition::Public
+    });
+    let frozen = edition == Edition::Public || publication.is_some();
+    if !frozen || edition == Edition::Internal {
+        actor.require(READERS)?;
+    }
+    Ok(ReportRequest { edition, frozen })
+}
+
+/// The enabled decision statuses as (code, label), in order, for the report settings form.
+pub fn statuses(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<(String, String)>> {
+    actor.require(READERS)?;
+    Ok(db::report::statuses(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

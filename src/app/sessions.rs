@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::{Actor, Error, Result};
+use crate::db::users::User;
 use crate::db::{self, DbConnection, audit, now};
 use crate::domain::password::verify_password;
 use crate::domain::token;
@@ -109,6 +110,12 @@ pub fn resume(conn: &mut DbConnection, secret: &str) -> Result<Option<(String, d
         db::sessions::touch(conn, &id, at, stale)?;
     }
     Ok(Some((id, user)))
+}
+
+/// The active user an API token belongs to, by the token's hash; `None` for a revoked token or
+/// a disabled user.
+pub fn by_token(conn: &mut DbConnection, token_hash: &str) -> Result<Option<User>> {
+    Ok(db::tokens::find_user(conn, token_hash)?)
 }
 
 /// Signing out: the session with this secret ends.

@@ -34,6 +34,16 @@ pub struct Invite {
     pub note: Option<String>,
 }
 
+/// The reply deadline as typed (`YYYY-MM-DD[ HH:MM[:SS]]`, local time `tz`), in UTC: a date
+/// alone means the end of that day. `None` when it is not a date.
+pub fn deadline_end_of_day(s: &str, tz: chrono::FixedOffset) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    if s.len() == 10 {
+        return crate::domain::time::parse_datetime(&format!("{s} 23:59:59"), tz);
+    }
+    crate::domain::time::parse_datetime(s, tz)
+}
+
 /// Invites units; units already invited are left as they are. Each unit's contacts get an
 /// invitation email in the same transaction. Returns how many units were newly invited.
 pub fn invite(

@@ -1696,3 +1696,22 @@ fn cluster_new(
     store::insert_signatures(conn, consultation_id, &rows, at)?;
     Ok(clustered)
 }
+
+/// What the inbox offers to filter and assign by, besides the inbox itself.
+pub struct Choices {
+    pub statuses: Vec<DecisionStatus>,
+    /// (id, name, kind) of the active units.
+    pub units: Vec<(String, String, String)>,
+    /// (id, name, role, unit id) of the people opinions can be assigned to.
+    pub users: Vec<store::PersonRow>,
+}
+
+/// The [`Choices`] of the inbox, for those who may read it.
+pub fn choices(conn: &mut DbConnection, actor: &Actor) -> Result<Choices> {
+    scope(actor)?;
+    Ok(Choices {
+        statuses: store::statuses(conn)?,
+        units: store::unit_names(conn)?,
+        users: store::assignable_users(conn)?,
+    })
+}

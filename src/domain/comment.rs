@@ -105,9 +105,12 @@ impl CommentInput {
         out
     }
 
-    /// Whether the honeypot was filled (a bot).
+    /// Whether the honeypot was filled (a bot): anything but white space in it, before or
+    /// after [`CommentInput::normalised`].
     pub fn is_bot(&self) -> bool {
-        self.website.is_some()
+        self.website
+            .as_deref()
+            .is_some_and(|w| !w.trim().is_empty())
     }
 }
 

@@ -11,11 +11,11 @@ use askama::Template;
 use crate::app;
 use crate::domain::time::format_local;
 use crate::i18n::Tr;
-use crate::web::admin::links;
 use crate::web::auth::AuthUser;
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav};
+use crate::web::shared::links;
 use crate::web::{AppState, csrf};
 
 pub struct TokenLine {

@@ -10,12 +10,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::AppState;
 use super::errors::AppError;
-use crate::app::{self, Actor};
-use crate::db::{self, users::User};
+use super::session::SESSION_SECRET_KEY;
+use crate::app::{self, Actor, User};
 use crate::domain::{Role, token};
-
-/// The key, in the (encrypted) session cookie, of the secret that names the server-side session.
-pub const SESSION_SECRET_KEY: &str = "sid";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthVia {
@@ -119,7 +116,9 @@ async fn lookup_caller(req: &HttpRequest) -> Result<Option<AuthUser>, AppError> 
         move || -> Result<Option<(Option<String>, User)>, AppError> {
             let mut conn = state.db.get()?;
             Ok(match lookup {
-                Lookup::Token(hash) => db::tokens::find_user(&mut conn, &hash)?.map(|u| (None, u)),
+                Lookup::Token(hash) => {
+                    app::sessions::by_token(&mut conn, &hash)?.map(|u| (None, u))
+                }
                 Lookup::Session(secret) => app::sessions::resume(&mut conn, &secret)?
                     .map(|(session_id, user)| (Some(session_id), user)),
             })

@@ -8,30 +8,18 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
-use rand::RngCore;
 
 use super::AppState;
-use super::auth::SESSION_SECRET_KEY;
 use super::errors::AppError;
-
-const KEY: &str = "csrf";
+use super::session::{CSRF_KEY, SESSION_SECRET_KEY};
 
 /// The session's token, created on first use.
-pub fn token(session: &Session) -> String {
-    if let Ok(Some(t)) = session.get::<String>(KEY) {
-        return t;
-    }
-    let mut b = [0u8; 24];
-    rand::rng().fill_bytes(&mut b);
-    let t = hex::encode(b);
-    let _ = session.insert(KEY, &t);
-    t
-}
+pub use super::session::csrf_token as token;
 
 /// Refuses a form whose token does not match the session's.
 pub fn verify(session: &Session, submitted: &str) -> Result<(), AppError> {
     let expected = session
-        .get::<String>(KEY)
+        .get::<String>(CSRF_KEY)
         .ok()
         .flatten()
         .unwrap_or_default();

@@ -11,7 +11,7 @@ use askama::Template;
 
 use super::lang::locale_of;
 use crate::app;
-use crate::db::DbError;
+use crate::app::DbError;
 use crate::i18n::{Locale, Tr, t, tf};
 
 #[derive(Debug, thiserror::Error)]
@@ -191,7 +191,7 @@ pub fn form_error(err: actix_web::error::UrlencodedError, _req: &HttpRequest) ->
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     t: Tr,
-    nav: crate::web::page::Nav,
+    nav: crate::web::session::Nav,
     title: String,
     message: String,
     fields: Vec<(String, String)>,
@@ -289,7 +289,7 @@ pub fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandle
     } else {
         let page = ErrorPage {
             t: Tr::new(locale),
-            nav: crate::web::page::Nav::default(),
+            nav: crate::web::session::Nav::default(),
             title: t(locale, &format!("{}.title", info.key)),
             message,
             fields: fields.into_iter().collect(),

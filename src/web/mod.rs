@@ -14,6 +14,8 @@ pub mod lang;
 pub mod page;
 pub mod public;
 pub mod routes;
+pub mod session;
+pub mod shared;
 pub mod staff;
 pub mod throttle;
 pub mod upload;
@@ -30,8 +32,8 @@ use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpResponse, web};
 use tracing_actix_web::TracingLogger;
 
+use crate::app::Database;
 use crate::config::Config;
-use crate::db::Database;
 use errors::AppError;
 
 /// Largest JSON or form body accepted (uploads have their own limit).
@@ -54,7 +56,7 @@ pub struct AppState {
 
 impl AppState {
     /// The state of one node; starts the intake writer.
-    pub fn new(db: Database, config: Config) -> Result<Self, crate::db::DbError> {
+    pub fn new(db: Database, config: Config) -> Result<Self, crate::app::DbError> {
         let intake = crate::app::intake::Intake::start(db.clone(), &config.database_url)?;
         Ok(Self {
             limits: throttle::Limits::new(&config),
@@ -100,7 +102,7 @@ impl AppState {
     pub async fn with_conn<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut crate::app::DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let db = self.db.clone();
         web::block(move || {
@@ -215,7 +217,12 @@ fn start_clock(db: Database, config: &Config) {
                     .get()
                     .map_err(crate::app::Error::from)
                     .and_then(|mut conn| {
-                        crate::app::schedule::run(&mut conn, crate::db::now(), reminder_days, &mail)
+                        crate::app::schedule::run(
+                            &mut conn,
+                            crate::app::now(),
+                            reminder_days,
+                            &mail,
+                        )
                     });
                 match pass {
                     Ok(p) if p.closed + p.reminded + p.notified > 0 => {

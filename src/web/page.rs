@@ -1,65 +1,11 @@
 //! What every page shares: the signed-in user in the header, and rendering.
 
-use actix_session::Session;
 use actix_web::HttpResponse;
 use askama::Template;
 
-use super::auth::SESSION_SECRET_KEY;
-use super::csrf;
 use super::errors::{AppError, internal};
 
-pub const SESSION_NAME_KEY: &str = "uname";
-pub const SESSION_ROLE_KEY: &str = "urole";
-
-/// The header's view of the visitor.
-#[derive(Debug, Clone, Default)]
-pub struct Nav {
-    pub user_name: Option<String>,
-    pub role: Option<String>,
-    /// The CSRF token for the logout form (only for signed-in users: anonymous pages set no
-    /// cookie).
-    pub csrf: String,
-}
-
-impl Nav {
-    pub fn from_session(session: &Session) -> Self {
-        let signed_in = session
-            .get::<String>(SESSION_SECRET_KEY)
-            .ok()
-            .flatten()
-            .is_some();
-        if !signed_in {
-            return Self::default();
-        }
-        Self {
-            user_name: session.get::<String>(SESSION_NAME_KEY).ok().flatten(),
-            role: session.get::<String>(SESSION_ROLE_KEY).ok().flatten(),
-            csrf: csrf::token(session),
-        }
-    }
-
-    /// Where the header's workbench link goes for this user.
-    pub fn workbench(&self) -> &'static str {
-        if self.role.as_deref() == Some("department") {
-            "/dept"
-        } else {
-            "/staff"
-        }
-    }
-
-    /// Staff and admins keep the units directory.
-    pub fn manages_units(&self) -> bool {
-        matches!(self.role.as_deref(), Some("staff" | "admin"))
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.role.as_deref() == Some("admin")
-    }
-
-    pub fn is_office(&self) -> bool {
-        matches!(self.role.as_deref(), Some("staff" | "admin" | "approver"))
-    }
-}
+pub use super::session::Nav;
 
 /// A submitted form as name/value pairs: checkboxes repeat a name.
 pub struct Pairs(Vec<(String, String)>);

@@ -10,6 +10,7 @@ mod database;
 mod drafts;
 mod hardening;
 mod intake;
+mod layers;
 mod mail;
 mod permissions;
 mod report;

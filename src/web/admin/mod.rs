@@ -17,6 +17,7 @@ use crate::web::auth::AuthUser;
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav};
+use crate::web::shared::links;
 use crate::web::upload::read_upload;
 use crate::web::{AppState, csrf};
 
@@ -234,12 +235,6 @@ pub async fn change_user(
             .await
         }
         Err(e) => Err(e),
-    }
-}
-
-pub fn links(state: &AppState) -> app::accounts::Links {
-    app::accounts::Links {
-        base_url: state.config.base_url.clone(),
     }
 }
 

@@ -7,9 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use crate::app::{self, accounts::ChangeUser, users::CreateUser};
 use crate::domain::Role;
 use crate::web::AppState;
-use crate::web::admin::links;
 use crate::web::auth::AuthUser;
 use crate::web::errors::AppError;
+use crate::web::shared::links;
 use crate::web::upload::read_upload;
 
 /// `GET /api/v1/users`

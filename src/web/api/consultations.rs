@@ -3,8 +3,7 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::app::{self, consultations::CreateConsultation};
-use crate::db::{self, consultations::Consultation};
+use crate::app::{self, Actor, Consultation, consultations::CreateConsultation};
 use crate::domain::consultation::window_state;
 use crate::domain::time::rfc3339;
 use crate::web::AppState;
@@ -16,7 +15,7 @@ pub fn consultation_json(c: &Consultation, tz: chrono::FixedOffset) -> serde_jso
         "id": c.id,
         "slug": c.slug,
         "status": c.status,
-        "window": window_state(c.status(), c.opens_at, c.closes_at, db::now()),
+        "window": window_state(c.status(), c.opens_at, c.closes_at, app::now()),
         "title": c.title,
         "draft_title": c.draft_title,
         "description": c.description,
@@ -61,17 +60,10 @@ pub async fn show(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
+    let actor = user.0.map_or_else(|| Actor::public(None), |u| u.actor());
     let c = state
-        .with_conn(move |conn| db::consultations::find(conn, &id).map_err(AppError::from))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let is_office = user
-        .0
-        .as_ref()
-        .is_some_and(|u| app::OFFICE.contains(&u.role));
-    if c.status == "draft" && !is_office {
-        return Err(AppError::NotFound);
-    }
+        .with_conn(move |conn| Ok(app::public::consultation(conn, &id, &actor)?))
+        .await?;
     Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
 }
 

@@ -42,16 +42,12 @@ pub async fn current(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    let is_office = user
+    let actor = user
         .0
-        .as_ref()
-        .is_some_and(|u| app::OFFICE.contains(&u.role));
+        .map_or_else(|| app::Actor::public(None), |u| u.actor());
     let tree = state
         .with_conn(move |conn| {
-            let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
-            if c.status == "draft" && !is_office {
-                return Err(AppError::NotFound);
-            }
+            app::public::consultation(conn, &id, &actor)?;
             Ok(app::drafts::current_tree(conn, &id)?)
         })
         .await?

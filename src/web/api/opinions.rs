@@ -129,7 +129,7 @@ async fn change<F>(
 ) -> Result<HttpResponse, AppError>
 where
     F: FnOnce(
-            &mut crate::db::DbConnection,
+            &mut crate::app::DbConnection,
             &str,
             &crate::app::Actor,
         ) -> Result<(), crate::app::Error>

@@ -1,16 +1,12 @@
 //! `/api/v1/consultations/{id}/report` and `/publications`: the report in every format, and
 //! publishing it.
 
-use std::collections::VecDeque;
-use std::sync::{LazyLock, Mutex};
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::app::report::{self as uc, Missing, PublishOutcome, READERS, Variant};
-use crate::db::consultations::Consultation;
-use crate::db::report::PublicationInfo;
+use crate::app::report::{self as uc, Missing, PublishOutcome, Variant};
+use crate::app::{self, PublicationInfo};
 use crate::domain::report::Edition;
 use crate::domain::time::rfc3339;
 use crate::export::{self, Format};
@@ -19,6 +15,9 @@ use crate::web::AppState;
 use crate::web::auth::{AuthUser, MaybeUser};
 use crate::web::errors::{AppError, internal};
 use crate::web::lang::Lang;
+use crate::web::shared::report::{
+    Rendering, ascii_stem, download, download_file, missing_link, render_published,
+};
 
 /// `?format=json|html|docx|xlsx|csv&edition=internal|public&publication=N` and the variant
 /// switches of a live report (`reason_column`, `merge_sections`, `summary`,
@@ -54,17 +53,12 @@ impl ReportQuery {
         }
     }
 
-    /// The edition asked for; without one, the internal edition for the office and the public
-    /// one for everyone else.
-    pub fn edition(&self, office: bool) -> Result<Edition, AppError> {
+    /// The edition asked for, if any ([`uc::report_request`] chooses one otherwise).
+    pub fn edition(&self) -> Result<Option<Edition>, AppError> {
         match self.edition.as_deref().map(str::trim) {
-            None | Some("") => Ok(if office {
-                Edition::Internal
-            } else {
-                Edition::Public
-            }),
-            Some("internal") => Ok(Edition::Internal),
-            Some("public") => Ok(Edition::Public),
+            None | Some("") => Ok(None),
+            Some("internal") => Ok(Some(Edition::Internal)),
+            Some("public") => Ok(Some(Edition::Public)),
             Some(other) => Err(AppError::bad_request("report.error.edition", other)),
         }
     }
@@ -79,174 +73,6 @@ impl ReportQuery {
     }
 }
 
-/// A rendered report as a download: its content type, and a `Content-Disposition` naming the
-/// file after the report's title (RFC 6266/5987, with an ASCII fallback).
-pub fn download(
-    title: &str,
-    format: Format,
-    ascii_stem: &str,
-    bytes: impl Into<web::Bytes>,
-) -> HttpResponse {
-    download_head(title, format, ascii_stem).body(bytes.into())
-}
-
-/// [`download`] of a rendering kept in a temporary file, read out in chunks as the client
-/// takes them.
-pub fn download_file(
-    title: &str,
-    format: Format,
-    ascii_stem: &str,
-    file: std::fs::File,
-    len: u64,
-) -> HttpResponse {
-    use std::io::Read;
-    const CHUNK: usize = 256 * 1024;
-    let chunks = futures_util::stream::try_unfold(file, |mut f| async move {
-        let (f, chunk) = web::block(move || {
-            let mut buf = vec![0u8; CHUNK];
-            let n = f.read(&mut buf)?;
-            buf.truncate(n);
-            Ok::<_, std::io::Error>((f, buf))
-        })
-        .await
-        .map_err(std::io::Error::other)??;
-        Ok::<_, std::io::Error>((!chunk.is_empty()).then(|| (web::Bytes::from(chunk), f)))
-    });
-    download_head(title, format, ascii_stem)
-        .body(actix_web::body::SizedStream::new(len, Box::pin(chunks)))
-}
-
-fn download_head(title: &str, format: Format, ascii_stem: &str) -> actix_web::HttpResponseBuilder {
-    let disposition = match format {
-        Format::Docx | Format::Xlsx | Format::Csv => "attachment",
-        Format::Json | Format::Html => "inline",
-    };
-    let name = export::file_name_for(title, format);
-    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    let mut r = HttpResponse::Ok();
-    r.content_type(format.content_type())
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "{disposition}; filename=\"{ascii_stem}.{}\"; filename*=UTF-8''{encoded}",
-                format.extension()
-            ),
-        ))
-        .insert_header(("Cache-Control", "no-store"));
-    r
-}
-
-/// The ASCII file name stem of a report download: `report-{slug}-{edition}[-{n}]`.
-pub fn ascii_stem(slug: &str, edition: Edition, publication: Option<i64>) -> String {
-    match publication {
-        Some(n) => format!("report-{slug}-{}-{n}", edition.as_str()),
-        None => format!("report-{slug}-{}", edition.as_str()),
-    }
-}
-
-/// What a published edition is rendered as: a download, or the fragment the public report
-/// page embeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Rendering {
-    File(Format),
-    Fragment,
-}
-
-type Key = (String, Edition, Rendering);
-
-/// Renderings of published editions, which never change: a busy public report page parses and
-/// renders a snapshot once, not once per visitor. Bounded in bytes; the oldest go first.
-static RENDERED: LazyLock<Mutex<VecDeque<(Key, web::Bytes)>>> =
-    LazyLock::new(|| Mutex::new(VecDeque::new()));
-const RENDERED_MAX_BYTES: usize = 64 << 20;
-
-fn cached(key: &Key) -> Option<web::Bytes> {
-    let kept = RENDERED.lock().ok()?;
-    kept.iter().find(|(k, _)| k == key).map(|(_, b)| b.clone())
-}
-
-fn keep(key: Key, bytes: &web::Bytes) {
-    if bytes.len() > RENDERED_MAX_BYTES / 2 {
-        return;
-    }
-    if let Ok(mut kept) = RENDERED.lock() {
-        let mut total: usize = kept.iter().map(|(_, b)| b.len()).sum::<usize>() + bytes.len();
-        while total > RENDERED_MAX_BYTES {
-            match kept.pop_front() {
-                Some((_, b)) => total -= b.len(),
-                None => break,
-            }
-        }
-        kept.push_back((key, bytes.clone()));
-    }
-}
-
-/// A published edition, rendered (or taken from the renderings kept).
-pub struct PublishedRendering {
-    pub consultation: Consultation,
-    pub publication: PublicationInfo,
-    pub bytes: web::Bytes,
-}
-
-/// Renders edition `edition_no` (or the latest) of a consultation's published report.
-pub async fn render_published(
-    state: &AppState,
-    consultation_id: String,
-    edition_no: Option<i64>,
-    edition: Edition,
-    actor: crate::app::Actor,
-    rendering: Rendering,
-) -> Result<PublishedRendering, AppError> {
-    let a = actor.clone();
-    let (consultation, publication) = state
-        .with_conn(move |conn| {
-            Ok(uc::published_info(
-                conn,
-                &consultation_id,
-                edition_no,
-                edition,
-                &a,
-            )?)
-        })
-        .await?;
-    let key = (publication.id.clone(), edition, rendering);
-    let bytes = match cached(&key) {
-        Some(b) => b,
-        None => {
-            let (cid, n) = (consultation.id.clone(), publication.edition_no);
-            let turn = match rendering {
-                Rendering::File(f) => state.export_turn(f).await?,
-                Rendering::Fragment => None,
-            };
-            let bytes = state
-                .with_conn(move |conn| {
-                    let p = uc::published(conn, &cid, Some(n), edition, &actor)?;
-                    let bytes = match rendering {
-                        Rendering::File(f) => export::render(&p.report, f),
-                        Rendering::Fragment => {
-                            export::html::render(&p.report).map(String::into_bytes)
-                        }
-                    }
-                    .map_err(internal)?;
-                    drop(p);
-                    export::release_memory();
-                    Ok(web::Bytes::from(bytes))
-                })
-                .await?;
-            drop(turn);
-            keep(key, &bytes);
-            bytes
-        }
-    };
-    Ok(PublishedRendering {
-        consultation,
-        publication,
-        bytes,
-    })
-}
-
 /// `GET /api/v1/consultations/{id}/report`: the live internal edition (or a preview of the
 /// public one) for the office; a published edition (`edition=public`, or `publication=N`) from
 /// its frozen snapshot, the public one for anyone.
@@ -258,20 +84,18 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
     let format = q.format()?;
-    let office = user.0.as_ref().is_some_and(|u| READERS.contains(&u.role));
-    let edition = q.edition(office)?;
+    let asked = q.edition()?;
     let variant = q.variant()?;
     let publication = q.publication;
-    let frozen = edition == Edition::Public || publication.is_some();
-    if !frozen || edition == Edition::Internal {
-        match &user.0 {
-            None => return Err(AppError::Unauthorized),
-            Some(u) => u.require(READERS)?,
-        }
-    }
     let actor = match &user.0 {
         Some(u) => u.actor(),
-        None => crate::app::Actor::public(None),
+        None => app::Actor::public(None),
+    };
+    let uc::ReportRequest { edition, frozen } = match uc::report_request(&actor, asked, publication)
+    {
+        // Signing in may help the anonymous.
+        Err(app::Error::Forbidden) if user.0.is_none() => return Err(AppError::Unauthorized),
+        r => r?,
     };
     if frozen {
         let r = render_published(
@@ -296,7 +120,7 @@ pub async fn show(
     let dir = state.config.data_dir.clone();
     let (title, slug, file, len) = state
         .with_conn(move |conn| {
-            let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let c = app::consultations::find(conn, &id, &actor)?;
             let model = uc::load(conn, &id, edition, variant, &actor)?;
             let rendered = export::render_file(&model, format, &dir);
             let title = model.title.clone();
@@ -326,14 +150,6 @@ pub fn missing_json(t: &Tr, consultation_id: &str, m: &Missing) -> serde_json::V
         "excerpt": m.excerpt,
         "link": missing_link(consultation_id, m),
     })
-}
-
-/// Where staff fix a readiness item: the opinion in the triage workbench, or the consultation.
-pub fn missing_link(consultation_id: &str, m: &Missing) -> String {
-    match &m.opinion_id {
-        Some(o) => format!("/staff/opinions/{o}"),
-        None => format!("/staff/consultations/{consultation_id}"),
-    }
 }
 
 fn publication_json(p: &PublicationInfo, slug: &str, tz: chrono::FixedOffset) -> serde_json::Value {
@@ -375,7 +191,7 @@ pub async fn publish(
     let (outcome, slug) = state
         .with_conn(move |conn| {
             let outcome = uc::publish(conn, &cid, &base_url, &actor)?;
-            let c = crate::db::consultations::find(conn, &cid)?.ok_or(AppError::NotFound)?;
+            let c = app::consultations::find(conn, &cid, &actor)?;
             Ok((outcome, c.slug))
         })
         .await?;

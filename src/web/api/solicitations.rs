@@ -11,7 +11,7 @@ use crate::domain::time::rfc3339;
 use crate::web::AppState;
 use crate::web::auth::AuthUser;
 use crate::web::errors::AppError;
-use crate::web::staff::solicitations::{deadline_end_of_day, mail_context};
+use crate::web::shared::mail_context;
 use crate::web::upload::read_upload;
 
 fn board_json(state: &AppState, b: &app::solicitations::Board) -> serde_json::Value {
@@ -70,7 +70,7 @@ pub async fn invite(
         unit_ids: body.unit_ids,
         all_departments: body.all_departments,
         all_districts: body.all_districts,
-        deadline: deadline_end_of_day(&body.deadline, state.config.timezone),
+        deadline: app::solicitations::deadline_end_of_day(&body.deadline, state.config.timezone),
         note: body.note,
     };
     let mail = mail_context(&state);

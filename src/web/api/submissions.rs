@@ -6,7 +6,7 @@ use crate::domain::comment::CommentInput;
 use crate::web::AppState;
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
-use crate::web::public::consultation::submit_input;
+use crate::web::shared::submit::submit_input;
 
 pub async fn create(
     state: web::Data<AppState>,

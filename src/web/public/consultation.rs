@@ -8,8 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app::{self, Actor, drafts::DraftTree};
-use crate::db::{self, consultations::Consultation};
+use crate::app::{self, Consultation, drafts::DraftTree};
 use crate::domain::comment::CommentInput;
 use crate::domain::consultation::{WindowState, window_state};
 use crate::domain::time::format_local;
@@ -52,11 +51,11 @@ pub async fn load(state: &AppState, slug: String, with_counts: bool) -> Result<L
     let (c, version_id) = state
         .with_conn(move |conn| {
             let c = app::public::visible_consultation(conn, &slug)?;
-            let v = db::drafts::current_version_id(conn, &c.id)?;
+            let v = app::public::current_version(conn, &c.id)?;
             Ok((c, v))
         })
         .await?;
-    let window = window_state(c.status(), c.opens_at, c.closes_at, db::now());
+    let window = window_state(c.status(), c.opens_at, c.closes_at, app::now());
     let (tree, counts) = match version_id {
         None => (None, Arc::new(HashMap::new())),
         Some(v) => {
@@ -107,14 +106,9 @@ async fn counts_for(
     let v = version_id.to_string();
     let counts = state
         .with_conn(move |conn| {
-            let mut m: HashMap<String, i64> = db::submissions::counts_by_clause(conn, &v)?
-                .into_iter()
-                .collect();
-            let cid = db::drafts::find_version_consultation(conn, &v)?;
-            m.insert(
-                TOTAL_KEY.to_string(),
-                db::submissions::count_for_consultation(conn, &cid)?,
-            );
+            let (by_clause, total) = app::public::comment_counts(conn, &v)?;
+            let mut m: HashMap<String, i64> = by_clause.into_iter().collect();
+            m.insert(TOTAL_KEY.to_string(), total);
             Ok(m)
         })
         .await?;
@@ -122,7 +116,7 @@ async fn counts_for(
 }
 
 fn flatten(t: &Tr, tree: &DraftTree, counts: &HashMap<String, i64>) -> Vec<PageClause> {
-    crate::web::staff::consultations::flatten(t, &tree.clauses)
+    crate::web::shared::clauses::flatten(t, &tree.clauses)
         .into_iter()
         .map(|f| PageClause {
             count: counts.get(&f.id).copied().unwrap_or(0),
@@ -221,7 +215,7 @@ pub async fn show(
         window: window_text(&t, &l, state.config.timezone),
         is_open: l.window == WindowState::Open,
         not_yet: l.window == WindowState::NotYetOpen,
-        days_left: (l.c.closes_at - db::now()).num_days().max(0),
+        days_left: (l.c.closes_at - app::now()).num_days().max(0),
         total: l.total,
         title: l.c.title.clone(),
         nav,
@@ -296,7 +290,7 @@ fn options(t: &Tr, l: &Loaded, selected: &[String]) -> Vec<ClauseOption> {
     l.tree
         .as_ref()
         .map(|tree| {
-            crate::web::staff::consultations::flatten(t, &tree.clauses)
+            crate::web::shared::clauses::flatten(t, &tree.clauses)
                 .into_iter()
                 .map(|f| {
                     let head = if f.heading.is_empty() {
@@ -380,7 +374,8 @@ pub async fn submit(
     let (input, token) = parse_form(&body);
     csrf::verify(&session, &token)?;
     let slug = slug.into_inner();
-    let result = submit_input(&state, &req, &slug, input.clone(), t).await;
+    let result =
+        crate::web::shared::submit::submit_input(&state, &req, &slug, input.clone(), t).await;
     match result {
         Ok(receipt) => Ok(page::see_other(&format!(
             "/track/{}?received=1",
@@ -390,7 +385,7 @@ pub async fn submit(
             let l = load(&state, slug, false).await?;
             let (errors, notice) = match &e {
                 AppError::Validation(f) => {
-                    let mut errors = crate::web::staff::field_errors(&t, f);
+                    let mut errors = crate::web::shared::field_errors(&t, f);
                     let notice = errors.remove("window").or_else(|| errors.remove("spam"));
                     (errors, notice)
                 }
@@ -432,47 +427,4 @@ pub async fn submit(
         }
         Err(e) => Err(e),
     }
-}
-
-/// The shared path of the form and the API: rate limit, honeypot, checks, durable write.
-pub async fn submit_input(
-    state: &AppState,
-    req: &HttpRequest,
-    slug_or_id: &str,
-    input: CommentInput,
-    t: Tr,
-) -> Result<app::intake::Receipt, AppError> {
-    let actor = match crate::web::auth::identify(req.clone()).await? {
-        Some(u) => u.actor(),
-        None => Actor::public(
-            actix_web::HttpMessage::extensions(req)
-                .get::<tracing_actix_web::RequestId>()
-                .map(|r| r.to_string()),
-        ),
-    };
-    if actor.role.is_none() {
-        if let Some(l) = &state.limits.comment_ip {
-            l.check(&state.client_ip(req))?;
-        }
-    }
-    if input
-        .website
-        .as_deref()
-        .is_some_and(|w| !w.trim().is_empty())
-    {
-        return Err(AppError::Validation(BTreeMap::from([(
-            "spam".to_string(),
-            "comment.error.spam".to_string(),
-        )])));
-    }
-    Ok(state
-        .intake
-        .submit(app::intake::Request {
-            consultation: slug_or_id.to_string(),
-            input,
-            locale: t.locale,
-            base_url: state.config.base_url.clone(),
-            actor,
-        })
-        .await?)
 }

@@ -2,7 +2,7 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::db::{self, consultations::ConsultationSummary};
+use crate::app::{self, ConsultationSummary};
 use crate::i18n::Tr;
 use crate::web::AppState;
 use crate::web::errors::{AppError, internal};
@@ -54,14 +54,9 @@ pub async fn home(
     Lang(t): Lang,
 ) -> Result<HttpResponse, AppError> {
     let (rows, counts) = state
-        .with_conn(|conn| {
-            Ok((
-                db::consultations::list_public(conn)?,
-                db::submissions::counts_by_consultation(conn)?,
-            ))
-        })
+        .with_conn(|conn| Ok(app::public::listed(conn)?))
         .await?;
-    let now = db::now();
+    let now = app::now();
     let (open, closed): (Vec<_>, Vec<_>) = rows
         .into_iter()
         .map(|c| {

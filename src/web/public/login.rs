@@ -5,13 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app;
-use crate::db::users::User;
+use crate::app::{self, User};
 use crate::i18n::Tr;
-use crate::web::auth::{SESSION_SECRET_KEY, client_of, session_secret};
+use crate::web::auth::{client_of, session_secret};
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
-use crate::web::page::{self, Nav, SESSION_NAME_KEY, SESSION_ROLE_KEY};
+use crate::web::page::{self, Nav};
+use crate::web::session::{SESSION_NAME_KEY, SESSION_ROLE_KEY, SESSION_SECRET_KEY};
 use crate::web::{AppState, csrf};
 
 #[derive(Template)]

@@ -5,17 +5,16 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::{self, report as uc};
-use crate::db::consultations::Consultation;
+use crate::app::{self, Consultation, report as uc};
 use crate::domain::report::Edition;
 use crate::domain::time::format_local;
 use crate::export::Format;
 use crate::i18n::Tr;
 use crate::web::AppState;
-use crate::web::api::report::{Rendering, render_published};
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav};
+use crate::web::shared::report::{Rendering, render_published};
 
 pub struct EditionLink {
     pub label: String,

@@ -7,14 +7,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::{self, consultations::CreateConsultation, drafts::DraftTree};
-use crate::db::{self, consultations::Consultation};
+use crate::app::{self, Consultation, consultations::CreateConsultation, drafts::DraftTree};
 use crate::domain::time::format_local;
 use crate::i18n::Tr;
 use crate::web::auth::AuthUser;
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav};
+use crate::web::shared::clauses::{FlatClause, flatten};
 use crate::web::{AppState, csrf};
 
 pub struct Row {
@@ -46,8 +46,9 @@ pub async fn index(
         crate::domain::Role::Approver,
     ])?;
     let tz = state.config.timezone;
+    let actor = user.actor();
     let all = state
-        .with_conn(|conn| Ok(db::consultations::list_all(conn)?))
+        .with_conn(move |conn| Ok(app::consultations::list(conn, &actor)?))
         .await?;
     let rows = all
         .into_iter()
@@ -160,56 +161,6 @@ pub async fn create(
     }
 }
 
-/// A clause for a page: the tree is shown as a flat list with depths (templates do not
-/// recurse).
-pub struct FlatClause {
-    pub id: String,
-    pub depth: usize,
-    pub label: String,
-    pub heading: String,
-    pub text: String,
-    pub duties: Vec<String>,
-}
-
-pub fn flatten(t: &Tr, cs: &[app::drafts::TreeClause]) -> Vec<FlatClause> {
-    fn walk(t: &Tr, cs: &[app::drafts::TreeClause], depth: usize, out: &mut Vec<FlatClause>) {
-        for c in cs {
-            out.push(FlatClause {
-                id: c.id.clone(),
-                depth: depth.min(4),
-                label: c.label.clone(),
-                heading: c.heading.clone().unwrap_or_default(),
-                text: c.text.clone(),
-                duties: c
-                    .duties
-                    .iter()
-                    .map(|d| duty_text(t, &d.lead, &d.responsible))
-                    .collect(),
-            });
-            walk(t, &c.children, depth + 1, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(t, cs, 0, &mut out);
-    out
-}
-
-/// `牵头: A、B; 责任: C`
-pub fn duty_text(t: &Tr, lead: &[String], responsible: &[String]) -> String {
-    let mut s = Vec::new();
-    if !lead.is_empty() {
-        s.push(format!("{}: {}", t.t("import.lead"), lead.join("、")));
-    }
-    if !responsible.is_empty() {
-        s.push(format!(
-            "{}: {}",
-            t.t("import.responsible"),
-            responsible.join("、")
-        ));
-    }
-    s.join("; ")
-}
-
 #[derive(Template)]
 #[template(path = "staff/consultation.html")]
 struct ShowPage {
@@ -245,9 +196,10 @@ async fn render_show(
         crate::domain::Role::Admin,
         crate::domain::Role::Approver,
     ])?;
+    let actor = user.actor();
     let (c, tree) = state
         .with_conn(move |conn| {
-            let c = db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let c = app::consultations::find(conn, &id, &actor)?;
             let tree = app::drafts::current_tree(conn, &id)?;
             Ok((c, tree))
         })

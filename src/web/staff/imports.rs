@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app;
-use crate::db;
 use crate::domain::clause_parser::ParseNote;
 use crate::domain::draft_edit::EditOp;
 use crate::i18n::Tr;
@@ -30,12 +29,15 @@ struct NewPage {
     error: Option<String>,
 }
 
-async fn consultation_title(state: &AppState, id: &str) -> Result<String, AppError> {
-    let id = id.to_string();
+async fn consultation_title(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+) -> Result<String, AppError> {
+    let (actor, id) = (user.actor(), id.to_string());
     Ok(state
-        .with_conn(move |conn| Ok(db::consultations::find(conn, &id)?))
+        .with_conn(move |conn| Ok(app::consultations::find(conn, &id, &actor)?))
         .await?
-        .ok_or(AppError::NotFound)?
         .title)
 }
 
@@ -52,7 +54,7 @@ pub async fn new_form(
         title: t.t("import.title"),
         nav: Nav::from_session(&session),
         csrf: csrf::token(&session),
-        consultation_title: consultation_title(&state, &id).await?,
+        consultation_title: consultation_title(&state, &user, &id).await?,
         consultation_id: id,
         text: String::new(),
         error: None,
@@ -104,7 +106,7 @@ pub async fn stage(
                 title: t.t("import.title"),
                 nav: Nav::from_session(&session),
                 csrf: csrf::token(&session),
-                consultation_title: consultation_title(&state, &id).await?,
+                consultation_title: consultation_title(&state, &user, &id).await?,
                 consultation_id: id,
                 text: pasted,
                 error: Some(super::error_line(&t, &fields)),
@@ -178,7 +180,7 @@ async fn render_preview(
                 .draft
                 .duties(i)
                 .iter()
-                .map(|d| super::consultations::duty_text(&t, &d.lead, &d.responsible))
+                .map(|d| crate::web::shared::clauses::duty_text(&t, &d.lead, &d.responsible))
                 .collect(),
         })
         .collect();

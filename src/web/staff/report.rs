@@ -7,17 +7,16 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::app::report::{self as uc, Missing, PublishOutcome, READERS, Settings};
-use crate::db::consultations::Consultation;
-use crate::db::report::PublicationInfo;
+use crate::app::{Consultation, PublicationInfo};
 use crate::domain::report::Edition;
 use crate::domain::time::format_local;
 use crate::export::{self, Format};
 use crate::i18n::Tr;
-use crate::web::api::report::missing_link;
 use crate::web::auth::AuthUser;
 use crate::web::errors::{AppError, internal};
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav};
+use crate::web::shared::report::missing_link;
 use crate::web::{AppState, csrf};
 
 pub struct MissingItem {
@@ -89,12 +88,12 @@ async fn load(
     let actor = user.actor();
     state
         .with_conn(move |conn| {
-            let c = crate::db::consultations::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            let c = crate::app::consultations::find(conn, &id, &actor)?;
             let (missing, model) = uc::overview(conn, &id, edition, &actor)?;
             let preview = export::html::render(&model).map_err(internal)?;
             let (_, editions) = uc::publications(conn, &id, &actor)?;
             let settings = Settings::of(&uc::config_of(&c));
-            let statuses = crate::db::report::statuses(conn)?;
+            let statuses = uc::statuses(conn, &actor)?;
             Ok(Loaded {
                 c,
                 missing,

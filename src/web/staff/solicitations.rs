@@ -8,13 +8,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::{self, solicitations::Invite};
-use crate::domain::time::{format_local, parse_datetime};
+use crate::domain::time::format_local;
 use crate::i18n::Tr;
 use crate::web::auth::AuthUser;
-use crate::web::dept::{ReplyTarget, receive_reply, render_reply};
 use crate::web::errors::AppError;
 use crate::web::lang::Lang;
 use crate::web::page::{self, Nav};
+use crate::web::shared::mail_context;
+use crate::web::shared::reply::{FormState, ReplyTarget, receive_reply, render_reply};
 use crate::web::{AppState, csrf};
 
 pub struct Line {
@@ -194,7 +195,7 @@ pub async fn invite(
         unit_ids: f.all("unit_id"),
         all_departments: f.checked("all_departments"),
         all_districts: f.checked("all_districts"),
-        deadline: deadline_end_of_day(&deadline_text, state.config.timezone),
+        deadline: app::solicitations::deadline_end_of_day(&deadline_text, state.config.timezone),
         note: f.opt("note"),
     };
     let mail = mail_context(&state);
@@ -229,22 +230,6 @@ pub async fn invite(
     }
 }
 
-/// A deadline typed as a date means the end of that day, local time.
-pub fn deadline_end_of_day(s: &str, tz: chrono::FixedOffset) -> Option<chrono::NaiveDateTime> {
-    let s = s.trim();
-    if s.len() == 10 {
-        return parse_datetime(&format!("{s} 23:59:59"), tz);
-    }
-    parse_datetime(s, tz)
-}
-
-pub fn mail_context(state: &AppState) -> app::solicitations::MailContext {
-    app::solicitations::MailContext {
-        base_url: state.config.base_url.clone(),
-        timezone: state.config.timezone,
-    }
-}
-
 pub async fn letter_form(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -258,15 +243,7 @@ pub async fn letter_form(
         unit_id: u.to_string(),
         on_paper: true,
     };
-    render_reply(
-        &state,
-        &user,
-        &session,
-        t,
-        target,
-        crate::web::dept::FormState::default(),
-    )
-    .await
+    render_reply(&state, &user, &session, t, target, FormState::default()).await
 }
 
 pub async fn letter(

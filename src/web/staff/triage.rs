@@ -22,7 +22,7 @@ use crate::web::page::Pairs;
 use crate::web::page::{self, Nav};
 use crate::web::{AppState, csrf};
 
-fn status_label(t: &Tr, statuses: &[crate::db::triage::DecisionStatus], code: &str) -> String {
+fn status_label(t: &Tr, statuses: &[app::DecisionStatus], code: &str) -> String {
     statuses
         .iter()
         .find(|s| s.code == code)
@@ -147,7 +147,7 @@ impl InboxPage {
 
 /// What the inbox page needs besides the inbox.
 struct InboxExtras {
-    statuses: Vec<crate::db::triage::DecisionStatus>,
+    statuses: Vec<app::DecisionStatus>,
     units: Vec<(String, String, String)>,
     users: Vec<(String, String, String, Option<String>)>,
     phrases: Vec<(String, String)>,
@@ -162,10 +162,11 @@ async fn load_inbox(
     state
         .with_conn(move |conn| {
             let inbox = triage::inbox(conn, &id, query, &actor)?;
+            let choices = triage::choices(conn, &actor)?;
             let extras = InboxExtras {
-                statuses: crate::db::triage::statuses(conn)?,
-                units: crate::db::triage::unit_names(conn)?,
-                users: crate::db::triage::assignable_users(conn)?,
+                statuses: choices.statuses,
+                units: choices.units,
+                users: choices.users,
                 phrases: triage::phrases(conn, &actor)?,
             };
             Ok((inbox, extras))
@@ -534,7 +535,7 @@ struct OpinionPage {
     kept_rationale: String,
 }
 
-fn history_detail(t: &Tr, statuses: &[crate::db::triage::DecisionStatus], after: &str) -> String {
+fn history_detail(t: &Tr, statuses: &[app::DecisionStatus], after: &str) -> String {
     let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(after) else {
         return String::new();
     };
@@ -706,7 +707,7 @@ async fn act<F>(
     f: F,
 ) -> Result<HttpResponse, AppError>
 where
-    F: FnOnce(&mut crate::db::DbConnection, &str, &Pairs, &Actor) -> Result<(), app::Error>
+    F: FnOnce(&mut crate::app::DbConnection, &str, &Pairs, &Actor) -> Result<(), app::Error>
         + Send
         + 'static,
 {
