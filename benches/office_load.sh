@@ -29,8 +29,9 @@ ulimit -n 65536 2>/dev/null || true
 cargo build --release --quiet
 BIN=$PWD/target/release/yijian
 WORK=$(mktemp -d)
+# The intake writer logs each batch's wait for the write lock at debug level.
 export YIJIAN_DATA_DIR=$WORK/data YIJIAN_BIND=127.0.0.1:$PORT YIJIAN_COMMENT_RATE_PER_HOUR=0 \
-  YIJIAN_LOG=warn YIJIAN_BASE_URL=http://127.0.0.1:$PORT
+  YIJIAN_LOG=warn,yijian::app::intake=debug,yijian::db::tx=debug YIJIAN_BASE_URL=http://127.0.0.1:$PORT
 if [ "$DB" = postgres ]; then
   psql -q "$PG_ADMIN_URL" -c 'DROP DATABASE IF EXISTS yijian_office_load' -c 'CREATE DATABASE yijian_office_load'
   export YIJIAN_DATABASE_URL=${PG_ADMIN_URL%/*}/yijian_office_load
@@ -78,6 +79,10 @@ export COOKIE="yijian_session=$(awk '$6=="yijian_session"{print $7}' "$WORK/jar"
 export CLAUSE FORM_PATH=/c/load-test/comment
 
 BEFORE=$(q "select count(*) from submissions where consultation_id = '$INTAKE'")
+# First the intake alone, for comparison.
+wrk -t"$THREADS" -c"$CONNS" -d10s --timeout 10s --latency -s benches/submit.lua \
+  "http://127.0.0.1:$PORT$FORM_PATH" >"$WORK/alone.txt"
+: >"$WORK/server.log"
 # The intake runs for as long as the office client works, and a little before and after.
 touch "$WORK/office.running"
 ( while [ -e "$WORK/office.running" ]; do
@@ -94,22 +99,43 @@ AFTER=$(q "select count(*) from submissions where consultation_id = '$INTAKE'")
 cat "$WORK/office.txt"
 python3 - "$WORK" <<'PY'
 import glob, re, sys
-reqs = errs = 0; secs = 0.0; p50 = []; p99 = []
 def ms(v):
-    n, u = re.match(r"([\d.]+)(\w+)", v).groups()
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
+    if not m:
+        sys.exit(f"unreadable latency {v!r}")
+    n, u = m.groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
-for f in sorted(glob.glob(sys.argv[1] + "/intake.*.txt")):
+def read(f):
     t = open(f).read()
-    reqs += int(re.search(r"(\d+) requests in ([\d.]+)s", t).group(1))
-    secs += float(re.search(r"requests in ([\d.]+)s", t).group(1))
-    for pat in (r"Non-2xx or 3xx responses: (\d+)",):
-        m = re.search(pat, t); errs += int(m.group(1)) if m else 0
+    reqs = int(re.search(r"(\d+) requests in", t).group(1))
+    secs = float(re.search(r"requests in ([\d.]+)s", t).group(1))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", t); errs = int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
-    if m: errs += sum(map(int, m.groups()))
-    p50.append(ms(re.search(r"50%\s+(\S+)", t).group(1))); p99.append(ms(re.search(r"99%\s+(\S+)", t).group(1)))
-print(f"intake: {reqs} comments in {secs:.0f} s ({reqs/secs:.0f}/s), {errs} errors; "
-      f"p50 per 10 s window: median {sorted(p50)[len(p50)//2]:.1f} ms; p99 per window: median {sorted(p99)[len(p99)//2]:.1f} ms, worst {max(p99):.1f} ms")
-open(sys.argv[1] + "/intake.sum", "w").write(f"{reqs} {errs}")
+    errs += sum(map(int, m.groups())) if m else 0
+    return reqs, secs, errs, ms(re.search(r"50%\s+(\S+)", t).group(1)), ms(re.search(r"99%\s+(\S+)", t).group(1))
+a = read(sys.argv[1] + "/alone.txt")
+print(f"intake alone (10 s): {a[0]/a[1]:.0f}/s, p50 {a[3]:.1f} ms, p99 {a[4]:.1f} ms, {a[2]} errors")
+runs = []
+for f in sorted(glob.glob(sys.argv[1] + "/intake.*.txt")):
+    try:
+        runs.append(read(f))
+    except SystemExit as e:
+        print(f"{f}: {e}; its text:\n" + open(f).read())
+        raise
+reqs = sum(r[0] for r in runs); secs = sum(r[1] for r in runs); errs = sum(r[2] for r in runs)
+p50 = sorted(r[3] for r in runs); p99 = sorted(r[4] for r in runs)
+print(f"intake with the office working: {reqs} comments in {secs:.0f} s ({reqs/secs:.0f}/s), {errs} errors; "
+      f"p50 per 10 s window: median {p50[len(p50)//2]:.1f} ms; p99 per window: median {p99[len(p99)//2]:.1f} ms, worst {p99[-1]:.1f} ms")
+waits = sorted(int(w) for w in re.findall(r"lock_wait_us=(\d+)", open(sys.argv[1] + "/server.log").read()))
+if waits:
+    print(f"intake batches meanwhile: {len(waits)}; their wait for the write lock: median {waits[len(waits)//2]/1000:.1f} ms, "
+          f"p99 {waits[len(waits)*99//100]/1000:.1f} ms, longest {waits[-1]/1000:.1f} ms")
+held = {}
+for ms_, at in re.findall(r"held_ms=(\d+) at=(\S+)", open(sys.argv[1] + "/server.log").read()):
+    held.setdefault(at, []).append(int(ms_))
+for at, v in sorted(held.items(), key=lambda kv: -max(kv[1])):
+    print(f"  held the lock over 20 ms: {at}: {len(v)} times, longest {max(v)} ms")
+open(sys.argv[1] + "/intake.sum", "w").write(f"{reqs + a[0]} {errs + a[2]}\n")
 PY
 read -r ACKED_ALL IERR <"$WORK/intake.sum"
 echo "acknowledged comments: $((ACKED_ALL - IERR)); rows added: $((AFTER - BEFORE)); database: $DB"

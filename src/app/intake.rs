@@ -1,10 +1,13 @@
 //! Comment intake: validate, then write the submission, its opinion, clause links, receipt email
 //! and audit event in one transaction, and only then answer with the tracking code.
 //!
-//! On SQLite one writer thread commits whatever submissions are waiting in a single transaction
-//! (group commit, each in its own savepoint), so a burst costs one `fsync` per batch instead of
-//! one per submission; every caller is answered after its batch's commit. On PostgreSQL each
-//! submission is its own transaction on the pool and the server groups concurrent commits.
+//! On each node one writer thread commits whatever submissions are waiting in a single
+//! transaction (group commit), on SQLite and PostgreSQL alike: the rows of a batch go in with one
+//! multi-row statement per table, so a burst costs one commit (one `fsync`, a few round trips)
+//! per batch instead of one per submission; a batch that the database refuses is written again
+//! one comment at a time, each in its own savepoint, so a bad comment never fails its
+//! batch-mates. Every caller is answered after its batch's commit. Several nodes each run their
+//! own writer against one PostgreSQL.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,7 +21,7 @@ use tokio::sync::oneshot;
 use super::{Actor, Error, OFFICE, Result};
 use crate::db::consultations::Consultation;
 use crate::db::submissions::{NewOutbox, NewSubmission, Submission};
-use crate::db::{self, Database, DbConnection, DbError, DbTarget};
+use crate::db::{self, DbConnection, DbError, DbTarget};
 use crate::domain::comment::CommentInput;
 use crate::domain::consultation::{Status, accepts_comments};
 use crate::domain::tracking;
@@ -385,12 +388,6 @@ struct Job {
     reply: oneshot::Sender<Result<Receipt>>,
 }
 
-/// Checks and writes one comment inside the caller's transaction.
-fn process(conn: &mut DbConnection, req: Request, cache: &mut BatchCache) -> Result<Receipt> {
-    let n = prepare(conn, req, cache)?;
-    write_one(conn, n)
-}
-
 /// When this node last took in a comment, in milliseconds since the Unix epoch.
 static LAST_INTAKE_MS: AtomicU64 = AtomicU64::new(0);
 
@@ -408,64 +405,49 @@ pub fn busy() -> bool {
 
 /// The intake path of one node.
 pub struct Intake {
-    db: Database,
-    writer: Option<mpsc::SyncSender<Job>>,
+    writer: mpsc::SyncSender<Job>,
 }
 
 /// Most submissions committed together.
 const MAX_BATCH: usize = 2048;
 
 impl Intake {
-    /// Starts the group-commit writer when the database is SQLite.
-    pub fn start(db: Database, database_url: &str) -> std::result::Result<Self, DbError> {
+    /// Starts this node's group-commit writer: one thread with its own connection, on either
+    /// database.
+    pub fn start(database_url: &str) -> std::result::Result<Self, DbError> {
         let target = DbTarget::parse(database_url)?;
-        let writer = match target {
-            DbTarget::Sqlite(_) => {
-                let mut conn = open_writer(&target)?;
-                let mut checkpointer = target.establish()?;
-                // The checkpointer stops when the writer does (its sender dropped).
-                let (writing, stopped) = mpsc::channel::<()>();
-                std::thread::Builder::new()
-                    .name("yijian-checkpoint".into())
-                    .spawn(move || checkpoint_loop(&mut checkpointer, &stopped))
-                    .map_err(|e| DbError::Pool(e.to_string()))?;
-                let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
-                std::thread::Builder::new()
-                    .name("yijian-intake".into())
-                    .spawn(move || {
-                        writer_loop(&mut conn, &rx);
-                        drop(writing);
-                    })
-                    .map_err(|e| DbError::Pool(e.to_string()))?;
-                Some(tx)
-            }
-            DbTarget::Postgres(_) => None,
+        let mut conn = match &target {
+            DbTarget::Sqlite(_) => open_writer(&target)?,
+            DbTarget::Postgres(_) => target.establish()?,
         };
-        Ok(Self { db, writer })
+        // On SQLite, a checkpointer; it stops when the writer does (its sender dropped).
+        let (writing, stopped) = mpsc::channel::<()>();
+        if let DbTarget::Sqlite(_) = &target {
+            let mut checkpointer = target.establish()?;
+            std::thread::Builder::new()
+                .name("yijian-checkpoint".into())
+                .spawn(move || checkpoint_loop(&mut checkpointer, &stopped))
+                .map_err(|e| DbError::Pool(e.to_string()))?;
+        }
+        let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
+        std::thread::Builder::new()
+            .name("yijian-intake".into())
+            .spawn(move || {
+                writer_loop(&mut conn, &target, &rx);
+                drop(writing);
+            })
+            .map_err(|e| DbError::Pool(e.to_string()))?;
+        Ok(Self { writer: tx })
     }
 
     /// Checks and commits a comment; returns once it is durable.
     pub async fn submit(&self, request: Request) -> Result<Receipt> {
         LAST_INTAKE_MS.store(now_ms(), Ordering::Relaxed);
-        match &self.writer {
-            Some(tx) => {
-                let (reply, rx) = oneshot::channel();
-                tx.try_send(Job { request, reply })
-                    .map_err(|_| Error::Db(DbError::Unavailable))?;
-                rx.await.map_err(|_| Error::Db(DbError::Unavailable))?
-            }
-            None => {
-                let db = self.db.clone();
-                tokio::task::spawn_blocking(move || {
-                    let mut conn = db.get()?;
-                    db::write(&mut conn, |c| {
-                        process(c, request, &mut BatchCache::default())
-                    })
-                })
-                .await
-                .map_err(|_| Error::Db(DbError::Unavailable))?
-            }
-        }
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .try_send(Job { request, reply })
+            .map_err(|_| Error::Db(DbError::Unavailable))?;
+        rx.await.map_err(|_| Error::Db(DbError::Unavailable))?
     }
 }
 
@@ -534,7 +516,7 @@ fn checkpoint_loop(conn: &mut DbConnection, stopped: &mpsc::Receiver<()>) {
     }
 }
 
-fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
+fn writer_loop(conn: &mut DbConnection, target: &DbTarget, rx: &mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -563,7 +545,29 @@ fn writer_loop(conn: &mut DbConnection, rx: &mpsc::Receiver<Job>) {
                 for reply in replies {
                     let _ = reply.send(Err(Error::Db(DbError::Unavailable)));
                 }
+                reconnect_if_broken(conn, target);
             }
+        }
+    }
+}
+
+/// After a failed batch: when the writer's connection no longer answers (a PostgreSQL
+/// restart, a network cut), opens a new one, so the next batch can commit.
+fn reconnect_if_broken(conn: &mut DbConnection, target: &DbTarget) {
+    if conn.batch_execute("SELECT 1").is_ok() {
+        return;
+    }
+    let fresh = match target {
+        DbTarget::Sqlite(_) => open_writer(target),
+        DbTarget::Postgres(_) => target.establish(),
+    };
+    match fresh {
+        Ok(c) => {
+            *conn = c;
+            tracing::warn!("intake writer reconnected to the database");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "intake writer cannot reconnect; retrying with the next batch")
         }
     }
 }

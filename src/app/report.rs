@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::{Actor, Error, Result};
 use crate::db::report::{
-    OpinionRow, Publication, PublicationInfo, PublishedDecision, SolicitedUnit,
+    OpinionRow, Publication, PublicationInfo, PublishedDecision, Snapshot, SolicitedUnit,
 };
 use crate::db::{self, DbConnection, audit, consultations::Consultation};
 use crate::domain::Role;
@@ -479,8 +479,27 @@ enum Preparation {
 /// Rows of an edition written per transaction while it is hidden, and opinions followed up per
 /// transaction once it is shown: each step holds SQLite's write lock for milliseconds, so the
 /// intake is never kept waiting by a large report.
-const STAGE_CHUNK: usize = 1000;
-const FOLLOW_UP_CHUNK: usize = 500;
+const STAGE_CHUNK: usize = 500;
+const FOLLOW_UP_CHUNK: usize = 250;
+/// Bytes of a frozen model written per transaction.
+const SNAPSHOT_PART: usize = 1 << 20;
+
+/// `text` in pieces of at most `max` bytes, cut between characters.
+fn parts(text: &str, max: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len().min(max);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
+}
 
 /// Publishes the report: checks readiness, freezes both editions as a new, numbered
 /// publication, records what each commenter is told, marks the consultation and its opinions
@@ -525,11 +544,30 @@ pub fn publish(
         }
         Err(e) => return Err(e),
     }
-    let written = prep.decided.chunks(STAGE_CHUNK).try_for_each(|chunk| {
-        db::write::<_, Error, _>(conn, |c| {
-            Ok(db::report::insert_publication_decisions(c, &p.id, chunk)?)
+    let models = [
+        (Snapshot::Internal, p.model_json.as_str()),
+        (Snapshot::Public, p.public_model_json.as_str()),
+    ];
+    let written = models
+        .iter()
+        .try_for_each(|(which, json)| {
+            parts(json, SNAPSHOT_PART)
+                .enumerate()
+                .try_for_each(|(seq, part)| {
+                    db::write::<_, Error, _>(conn, |c| {
+                        Ok(db::report::add_snapshot_part(
+                            c, &p.id, *which, seq as i64, part,
+                        )?)
+                    })
+                })
         })
-    });
+        .and_then(|()| {
+            prep.decided.chunks(STAGE_CHUNK).try_for_each(|chunk| {
+                db::write::<_, Error, _>(conn, |c| {
+                    Ok(db::report::insert_publication_decisions(c, &p.id, chunk)?)
+                })
+            })
+        });
     let now = db::now();
     let shown = written.and_then(|()| db::write(conn, |c| show(c, &prep, now, actor)));
     if let Err(e) = shown {
@@ -1175,6 +1213,16 @@ mod tests {
         assert!(kinds(&gathered(c.clone(), vec![])).is_empty());
         c.status = "draft".into();
         assert_eq!(kinds(&gathered(c, vec![])), ["still_open"]);
+    }
+
+    #[test]
+    fn snapshot_parts_are_cut_between_characters_and_join_back() {
+        let t = "征求意见情况的报告abc".repeat(50);
+        let v: Vec<&str> = parts(&t, 7).collect();
+        assert!(v.iter().all(|p| p.len() <= 7 && !p.is_empty()));
+        assert!(v.len() > 100);
+        assert_eq!(v.concat(), t);
+        assert_eq!(parts("", 7).count(), 0);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::{
     clauses, decision_statuses, decisions, opinion_clauses, opinion_clusters, opinions,
-    publication_decisions, publications, solicitations, submissions, units,
+    publication_decisions, publication_snapshots, publications, solicitations, submissions, units,
 };
 use super::{DbConnection, DbError, new_id};
 
@@ -296,7 +296,7 @@ pub fn publication(
         .filter(publications::consultation_id.eq(consultation_id))
         .filter(publications::complete.eq(true))
         .select(Publication::as_select());
-    Ok(match edition_no {
+    let p: Option<Publication> = match edition_no {
         Some(n) => q
             .filter(publications::edition_no.eq(n))
             .first(conn)
@@ -305,7 +305,8 @@ pub fn publication(
             .order(publications::edition_no.desc())
             .first(conn)
             .optional()?,
-    })
+    };
+    p.map(|p| with_snapshots(conn, p)).transpose()
 }
 
 /// One edition (`Some(n)`) or the latest (`None`), without its snapshots.
@@ -356,15 +357,84 @@ pub struct PublishedDecision {
 
 /// Writes an edition hidden from every reader (`complete` false) until [`complete_publication`]
 /// shows it; its decisions are added with [`insert_publication_decisions`] meanwhile.
+/// Its models are not written with it: they follow in parts ([`add_snapshot_part`]).
 pub fn insert_staged_publication(conn: &mut DbConnection, p: &Publication) -> Result<(), DbError> {
     diesel::insert_into(publications::table)
         .values((
-            p,
+            publications::id.eq(&p.id),
+            publications::consultation_id.eq(&p.consultation_id),
+            publications::edition_no.eq(p.edition_no),
+            publications::title.eq(&p.title),
+            publications::model_json.eq(""),
+            publications::public_model_json.eq(""),
+            publications::published_by.eq(&p.published_by),
+            publications::published_at.eq(p.published_at),
             publications::complete.eq(false),
             publications::followed_up.eq(false),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Which frozen model a snapshot part belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Snapshot {
+    Internal,
+    Public,
+}
+
+impl Snapshot {
+    fn code(self) -> &'static str {
+        match self {
+            Snapshot::Internal => "internal",
+            Snapshot::Public => "public",
+        }
+    }
+}
+
+/// Writes part `seq` of an edition's frozen model.
+pub fn add_snapshot_part(
+    conn: &mut DbConnection,
+    publication_id: &str,
+    which: Snapshot,
+    seq: i64,
+    part: &str,
+) -> Result<(), DbError> {
+    diesel::insert_into(publication_snapshots::table)
+        .values((
+            publication_snapshots::publication_id.eq(publication_id),
+            publication_snapshots::edition.eq(which.code()),
+            publication_snapshots::seq.eq(seq),
+            publication_snapshots::part.eq(part),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An edition's frozen model put together from its parts.
+fn snapshot(
+    conn: &mut DbConnection,
+    publication_id: &str,
+    which: Snapshot,
+) -> Result<String, DbError> {
+    let parts: Vec<String> = publication_snapshots::table
+        .filter(publication_snapshots::publication_id.eq(publication_id))
+        .filter(publication_snapshots::edition.eq(which.code()))
+        .order(publication_snapshots::seq.asc())
+        .select(publication_snapshots::part)
+        .load(conn)?;
+    Ok(parts.concat())
+}
+
+/// Fills in the models of an edition written in parts.
+fn with_snapshots(conn: &mut DbConnection, mut p: Publication) -> Result<Publication, DbError> {
+    if p.model_json.is_empty() {
+        p.model_json = snapshot(conn, &p.id, Snapshot::Internal)?;
+    }
+    if p.public_model_json.is_empty() {
+        p.public_model_json = snapshot(conn, &p.id, Snapshot::Public)?;
+    }
+    Ok(p)
 }
 
 /// Adds what a hidden edition tells each commenter, 500 rows per statement.
@@ -439,8 +509,8 @@ pub fn staged_publications(
     Ok(q.load(conn)?)
 }
 
-/// Deletes up to `limit` decisions of a hidden edition, then the edition itself once it has
-/// none. Returns how many rows went; 0 when nothing is left.
+/// Deletes up to `limit` decisions of a hidden edition, then its model parts (a few at a
+/// time), then the edition itself. Returns how many rows went; 0 when nothing is left.
 pub fn discard_staged(
     conn: &mut DbConnection,
     publication_id: &str,
@@ -463,7 +533,25 @@ pub fn discard_staged(
         .limit(limit)
         .load(conn)?;
     if ids.is_empty() {
-        return Ok(diesel::delete(hidden).execute(conn)?);
+        let parts: Vec<(String, i64)> = publication_snapshots::table
+            .filter(publication_snapshots::publication_id.eq(publication_id))
+            .select((publication_snapshots::edition, publication_snapshots::seq))
+            .limit(8)
+            .load(conn)?;
+        if parts.is_empty() {
+            return Ok(diesel::delete(hidden).execute(conn)?);
+        }
+        let mut n = 0;
+        for (edition, seq) in parts {
+            n += diesel::delete(
+                publication_snapshots::table
+                    .filter(publication_snapshots::publication_id.eq(publication_id))
+                    .filter(publication_snapshots::edition.eq(edition))
+                    .filter(publication_snapshots::seq.eq(seq)),
+            )
+            .execute(conn)?;
+        }
+        return Ok(n);
     }
     Ok(
         diesel::delete(publication_decisions::table.filter(publication_decisions::id.eq_any(&ids)))

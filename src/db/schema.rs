@@ -299,6 +299,14 @@ diesel::table! {
     }
 }
 diesel::table! {
+    publication_snapshots (publication_id, edition, seq) {
+        publication_id -> Text,
+        edition -> Text,
+        seq -> BigInt,
+        part -> Text,
+    }
+}
+diesel::table! {
     publication_decisions (id) {
         id -> Text,
         publication_id -> Text,

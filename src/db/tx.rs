@@ -91,6 +91,10 @@ pub fn turn() -> Turn {
 
 /// Runs `f` in a transaction that holds the database's write lock from its first statement.
 /// Nested inside another `write` on the same connection it is a savepoint.
+///
+/// On SQLite, a transaction that held the lock longer than [`LONG_HOLD`] is logged (target
+/// `yijian::db::tx`, debug level) with where it was opened: the intake waited that long.
+#[track_caller]
 pub fn write<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -100,16 +104,30 @@ where
         #[allow(clippy::disallowed_methods)]
         return conn.transaction(f);
     }
+    let caller = std::panic::Location::caller();
     let _turn = turn();
     let outer = !in_transaction(conn);
+    let mut locked = None;
     #[allow(clippy::disallowed_methods)]
-    conn.transaction(|c| {
+    let result = conn.transaction(|c| {
         if outer {
             lock_for_writing(c, LOCK_PATIENCE)?;
+            locked = Some(Instant::now());
         }
         f(c)
-    })
+    });
+    if let Some(held) = locked.map(|t| t.elapsed()).filter(|h| *h > LONG_HOLD) {
+        tracing::debug!(
+            held_ms = held.as_millis() as u64,
+            at = %caller,
+            "a write transaction held the lock long"
+        );
+    }
+    result
 }
+
+/// How long a write may hold SQLite's lock before it is logged.
+const LONG_HOLD: Duration = Duration::from_millis(20);
 
 /// Runs `f` in a read-only transaction: one consistent snapshot of the database across all its
 /// queries, without the write lock (SQLite's readers do not block its writer). For use cases

@@ -57,7 +57,7 @@ pub struct AppState {
 impl AppState {
     /// The state of one node; starts the intake writer.
     pub fn new(db: Database, config: Config) -> Result<Self, crate::app::DbError> {
-        let intake = crate::app::intake::Intake::start(db.clone(), &config.database_url)?;
+        let intake = crate::app::intake::Intake::start(&config.database_url)?;
         Ok(Self {
             limits: throttle::Limits::new(&config),
             exports: Arc::new(tokio::sync::Semaphore::new(

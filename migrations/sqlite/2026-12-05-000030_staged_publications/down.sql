@@ -1,2 +1,3 @@
+DROP TABLE publication_snapshots;
 ALTER TABLE publications DROP COLUMN followed_up;
 ALTER TABLE publications DROP COLUMN complete;
