@@ -481,6 +481,8 @@ enum Preparation {
 /// intake is never kept waiting by a large report.
 const STAGE_CHUNK: usize = 500;
 const FOLLOW_UP_CHUNK: usize = 250;
+/// Notices (each a composed email) queued per transaction.
+const NOTICE_CHUNK: usize = 100;
 /// Bytes of a frozen model written per transaction.
 const SNAPSHOT_PART: usize = 1 << 20;
 
@@ -751,7 +753,7 @@ fn follow_up(
             Ok(())
         })?;
     }
-    for chunk in notices.chunks(FOLLOW_UP_CHUNK) {
+    for chunk in notices.chunks(NOTICE_CHUNK) {
         db::write::<_, Error, _>(conn, |c| {
             let ids: Vec<&str> = chunk
                 .iter()
