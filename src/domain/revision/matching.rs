@@ -39,6 +39,8 @@ const PART_CONTAINED: f64 = 0.6;
 const GROUP_DICE: f64 = 0.6;
 /// … and beat the best single pairing by this margin.
 const GROUP_MARGIN: f64 = 0.05;
+/// Longest run of parts in a split or merge.
+const MAX_RUN: usize = 64;
 /// Repeated texts with more pairings than this are paired in order instead.
 const DUP_COMBOS: usize = 4096;
 
@@ -596,11 +598,11 @@ fn best_run<'a>(
             continue;
         }
         let mut lo = s;
-        while lo > 0 && fits(lo - 1) {
+        while lo > 0 && s - lo < MAX_RUN && fits(lo - 1) {
             lo -= 1;
         }
         let mut hi = s + 1;
-        while hi < len && fits(hi) {
+        while hi < len && hi - lo < MAX_RUN && fits(hi) {
             hi += 1;
         }
         tried_until = hi;
