@@ -805,3 +805,45 @@ fn rows(old: &[RevClause], new: &[RevClause], po: &[Prep], pn: &[Prep], st: &Sta
         .collect();
     Alignment { rows }
 }
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn heaviest_increasing_prefers_weight_then_length() {
+        assert!(heaviest_increasing(&[], &[]).is_empty());
+        assert_eq!(heaviest_increasing(&[0, 1, 2], &[1, 1, 1]), [0, 1, 2]);
+        // Two swapped: the heavier one stays.
+        assert_eq!(heaviest_increasing(&[0, 2, 1, 3], &[2, 1, 2, 2]), [0, 2, 3]);
+        assert_eq!(heaviest_increasing(&[0, 2, 1, 3], &[2, 2, 1, 2]), [0, 1, 3]);
+        // A block of five moved before a block of two: the five stay.
+        let seq = [5, 6, 0, 1, 2, 3, 4];
+        assert_eq!(heaviest_increasing(&seq, &[1; 7]), [2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn resemblance_counts_expansions() {
+        let bag = |s: &str| {
+            prep(&RevClause {
+                id: String::new(),
+                label: String::new(),
+                depth: 0,
+                rank: None,
+                parent: None,
+                path: Vec::new(),
+                heading: None,
+                text: s.into(),
+            })
+            .bigrams
+        };
+        let short = bag("常委会工作机构对制定机关报送规范性文件备案工作进行督促检查。");
+        let long = bag(
+            "常委会工作机构对制定机关报送规范性文件备案工作进行督促检查，并对瞒报、迟报、漏报等情况适时予以通报，督促整改落实到位。",
+        );
+        assert!(dice(&short, &long) < 0.75);
+        assert!(resemblance(&short, &long) > 0.7);
+        assert!(resemblance(&short, &long) > dice(&short, &long));
+        assert_eq!(resemblance(&short, &short), 1.0);
+    }
+}

@@ -23,18 +23,23 @@
 //!    white space and invisible characters dropped). Equal texts pair first: texts that occur
 //!    once on each side directly, repeated texts (`（一）申请表；`) by the position the
 //!    unique pairs around them predict.
-//! 2. A longest increasing subsequence over these pairs gives the skeleton of clauses that kept
-//!    their order. Between two consecutive skeleton pairs the remaining old and new clauses
+//! 2. A heaviest increasing subsequence over these pairs (in new order, increasing in old
+//!    order) gives the skeleton of clauses that kept their order. Between two consecutive skeleton pairs the remaining old and new clauses
 //!    are candidates for each other; further candidates come from rare character 4-grams they
 //!    share (a clause moved and reworded). Only candidates are compared, so the cost grows
 //!    with the size of the documents, not with its square.
-//! 3. Candidates are scored by the Dice coefficient of their character bigrams, plus a bonus
-//!    when label or heading agree; pairs scoring at least 0.5 are taken best first.
+//! 3. Candidates are scored by the Dice coefficient of their character bigrams (or, for a
+//!    clause that was expanded or cut down, by the share of the shorter one found in the
+//!    longer, discounted to three quarters), plus a bonus when label or heading agree; pairs
+//!    scoring at least 0.5 are taken best first.
 //! 4. Splits and merges: a clause whose text is mostly made of a run of two or more
 //!    consecutive clauses of the other version (each largely contained in it, together
 //!    covering it better than any single clause) is paired with the whole run.
-//! 5. A second longest increasing subsequence, over all one-to-one pairs, tells which pairs
-//!    are out of order (moved). The rest is added or deleted.
+//! 5. A pair whose old parent is paired with another clause than its new parent has been
+//!    relocated (moved). Among the other one-to-one pairs, a second heaviest increasing
+//!    subsequence tells which are out of order (moved); pairs of equal texts weigh twice as
+//!    much as pairs of similar ones, so that when two clauses swap places the edited one is
+//!    the one reported moved. The rest is added or deleted.
 //!
 //! Legislative numbering has a fixed order, 编 > 章 > 节 > 条 > 款 > 项 > 目, whatever family a
 //! document shows first; [`RevClause::rank`] records it and clauses of different ranks are
