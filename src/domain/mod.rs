@@ -9,6 +9,7 @@ pub mod duplicates;
 pub mod mail;
 pub mod password;
 pub mod report;
+pub mod revision;
 pub mod role;
 pub mod suggest;
 pub mod text;
