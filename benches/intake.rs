@@ -1,9 +1,16 @@
 //! The intake writer's own cost: what one comment costs the single SQLite writer thread
-//! (checking it against its consultation, composing the receipt email, writing its rows, and its
-//! share of the batch's durable commit), measured apart from HTTP and the load generator.
+//! (checking it against its consultation, writing its rows and the row of its receipt email,
+//! addressed but without a body, which the mail sender composes when it sends it, and its share
+//! of the batch's durable commit), measured apart from HTTP and the load generator.
 //! The writer is what bounds durable submissions per second on SQLite (see `benches/load.sh`).
 //!
+//! The comments are made of the sentences of the seed drafts in `tests/fixtures/`, 20 to about
+//! 2,000 characters long (log-uniform, median about 200), each on one clause (seven in ten), two or
+//! three, drawn from the whole draft; the bench prints how varied they are before it measures.
+//!
 //! `cargo bench --bench intake`
+
+mod common;
 
 use std::time::{Duration, Instant};
 
@@ -14,12 +21,17 @@ use yijian::db::{Database, DbTarget};
 use yijian::domain::comment::CommentInput;
 use yijian::i18n::Locale;
 
+use common::Rng;
+
 /// Comments committed together, about what the writer gathers under load.
 const BATCH: usize = 500;
 /// Batches per run: about what `benches/load.sh` writes in ten seconds.
 const BATCHES: usize = 120;
 /// Runs, each on a fresh database; the median is reported.
 const RUNS: usize = 5;
+
+/// Clauses of the draft: 12 sections, 48 subsections, 240 items.
+const CLAUSES: usize = 300;
 
 /// A 300-clause draft: 12 sections × 4 subsections × 5 items (as `benches/load.sh` imports).
 fn draft() -> String {
@@ -47,6 +59,60 @@ fn draft() -> String {
     out.join("\n")
 }
 
+/// A comment to send: its text and the clauses it is on (indices into the draft's clauses).
+struct Comment {
+    body: String,
+    clauses: Vec<usize>,
+}
+
+/// `n` comments in the seed drafts' words (see [`common::comment`]), each on one clause (seven
+/// in ten), two or three.
+fn comments(n: usize, clause_count: usize) -> Vec<Comment> {
+    let pieces = common::fragments();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    (0..n)
+        .map(|_| {
+            let body = common::comment(&mut rng, &pieces);
+            let on = match rng.below(10) {
+                0 => 3,
+                1 | 2 => 2,
+                _ => 1,
+            };
+            let clauses = (0..on).map(|_| rng.below(clause_count)).collect();
+            Comment { body, clauses }
+        })
+        .collect()
+}
+
+/// Prints how varied the comments are, and stops the bench if they are not.
+fn describe(comments: &[Comment], clause_count: usize) {
+    let (n, distinct, lengths) = common::variety(comments.iter().map(|c| c.body.as_str()));
+    let clauses: std::collections::HashSet<usize> = comments
+        .iter()
+        .flat_map(|c| c.clauses.iter().copied())
+        .collect();
+    let per_comment: Vec<usize> = comments.iter().map(|c| c.clauses.len()).collect();
+    println!(
+        "{n} comments, {distinct} distinct texts; length in characters: {lengths}; \
+         on {} of the draft's {clause_count} clauses, per comment: {}",
+        clauses.len(),
+        common::quantiles(per_comment)
+    );
+    assert!(distinct * 10 >= n * 9, "too few distinct texts");
+    assert!(
+        clauses.len() * 10 >= clause_count * 9,
+        "too few clauses commented on"
+    );
+}
+
+/// Every clause of the tree, depth first.
+fn flatten(clauses: &[drafts::TreeClause], out: &mut Vec<String>) {
+    for c in clauses {
+        out.push(c.id.clone());
+        flatten(&c.children, out);
+    }
+}
+
 /// CPU time this thread has used so far (user + system), from `/proc` on Linux.
 fn thread_cpu() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
@@ -60,14 +126,17 @@ fn thread_cpu() -> Option<Duration> {
 
 /// One run: a fresh database with the consultation, then `BATCHES` batches; returns the
 /// writer's wall time and CPU time per comment in microseconds.
-fn run(dir: &std::path::Path) -> Result<(f64, Option<f64>), Box<dyn std::error::Error>> {
+fn run(
+    dir: &std::path::Path,
+    comments: &[Comment],
+) -> Result<(f64, Option<f64>), Box<dyn std::error::Error>> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     let url = format!("sqlite://{}", dir.join("yijian.db").display());
     let db = Database::connect(&url, 2)?;
     db.migrate()?;
     let cli = Actor::cli();
-    let (slug, clause) = {
+    let (slug, clauses) = {
         let mut conn = db.get()?;
         let c = consultations::create(
             &mut conn,
@@ -87,14 +156,12 @@ fn run(dir: &std::path::Path) -> Result<(f64, Option<f64>), Box<dyn std::error::
         )?;
         let tree = drafts::import(&mut conn, &c.id, None, draft().as_bytes(), &cli)?;
         consultations::open(&mut conn, &c.id, &cli)?;
-        let clause = tree
-            .clauses
-            .first()
-            .and_then(|c| c.children.first())
-            .ok_or("the draft has no clauses")?
-            .id
-            .clone();
-        (c.slug, clause)
+        let mut clauses = Vec::new();
+        flatten(&tree.clauses, &mut clauses);
+        if clauses.len() != CLAUSES {
+            return Err(format!("the draft has {} clauses", clauses.len()).into());
+        }
+        (c.slug, clauses)
     };
     let target = DbTarget::parse(&url)?;
     let mut writer = intake::open_writer(&target)?;
@@ -105,12 +172,17 @@ fn run(dir: &std::path::Path) -> Result<(f64, Option<f64>), Box<dyn std::error::
     for _ in 0..BATCHES {
         let requests: Vec<Request> = (0..BATCH)
             .map(|_| {
+                let comment = &comments[serial as usize % comments.len()];
                 serial += 1;
                 Request {
                     consultation: slug.clone(),
                     input: CommentInput {
-                        clause_ids: vec![clause.clone()],
-                        body: "建议增加人工智能伦理审查的内容。".into(),
+                        clause_ids: comment
+                            .clauses
+                            .iter()
+                            .map(|&i| clauses[i].clone())
+                            .collect(),
+                        body: comment.body.clone(),
                         email: std::env::var("NO_EMAIL")
                             .is_err()
                             .then(|| "load@example.org".into()),
@@ -148,8 +220,10 @@ fn median(mut xs: Vec<f64>) -> (f64, String) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("yijian-bench-intake-{}", std::process::id()));
+    let comments = comments(BATCHES * BATCH, CLAUSES);
+    describe(&comments, CLAUSES);
     let runs = (0..RUNS)
-        .map(|_| run(&dir))
+        .map(|_| run(&dir, &comments))
         .collect::<Result<Vec<_>, _>>()?;
     let _ = std::fs::remove_dir_all(&dir);
     println!(

@@ -1,5 +1,8 @@
-//! Composing a comment's receipt email: it runs on the intake path, once per comment that
-//! leaves an address, on the writer thread that commits the comments.
+//! Composing a comment's receipt email, text and HTML. The intake writes the email's row
+//! addressed but without a body; the mail sender composes it from the submission when it sends
+//! it (`src/mail/worker.rs`), once per comment that leaves an address.
+//!
+//! `cargo bench --bench mail`
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

@@ -218,7 +218,7 @@ pub fn change_password(
     if !ok {
         return Err(Error::field("current_password", "account.error.current"));
     }
-    let hash = password::hash_password(new)
+    let hash = password::hash_password(new, &mut rand::rng())
         .map_err(|e| Error::field("new_password", password_error(e)))?;
     db::write(conn, |conn| {
         db::users::set_password_hash(conn, uid, &hash)?;
@@ -230,7 +230,7 @@ pub fn change_password(
 }
 
 fn queue_reset(conn: &mut DbConnection, user: &User, links: &Links, kind: &str) -> Result<()> {
-    let secret = token::new_secret(RESET_PREFIX);
+    let secret = token::new_secret(RESET_PREFIX, &mut rand::rng());
     let at = now();
     let id = db::users::insert_reset(
         conn,
@@ -278,7 +278,7 @@ pub fn reset_is_live(conn: &mut DbConnection, secret: &str) -> Result<bool> {
 /// Sets a new password through a reset link; that link and the user's other outstanding links
 /// then stop working, and every session of the user ends.
 pub fn reset_password(conn: &mut DbConnection, secret: &str, new: &str) -> Result<()> {
-    let hash = password::hash_password(new)
+    let hash = password::hash_password(new, &mut rand::rng())
         .map_err(|e| Error::field("new_password", password_error(e)))?;
     db::write(conn, |conn| {
         let at = now();

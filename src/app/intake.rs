@@ -159,7 +159,7 @@ pub fn prepare(conn: &mut DbConnection, req: Request, cache: &mut BatchCache) ->
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let code = tracking::new_code();
+    let code = tracking::new_code(&mut rand::rng());
     let submission_id = db::new_id();
     let receipt = input.email.as_ref().map(|to| ReceiptMail {
         to: to.clone(),
@@ -213,7 +213,7 @@ impl Prepared {
     /// Draws a new tracking code (the one drawn is taken) and addresses the receipt email
     /// again with it.
     fn redraw_code(&mut self) {
-        self.new.submission.tracking_code = tracking::new_code();
+        self.new.submission.tracking_code = tracking::new_code(&mut rand::rng());
         if let Some(r) = &self.receipt {
             let s = &self.new.submission;
             self.new.outbox = Some(r.compose(&s.tracking_code, &s.id));

@@ -13,7 +13,8 @@ use crate::domain::token;
 /// A hash to verify against when the account does not exist, so that a wrong email takes as
 /// long as a wrong password.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    crate::domain::password::hash_password("no account has this password").unwrap_or_default()
+    crate::domain::password::hash_password("no account has this password", &mut rand::rng())
+        .unwrap_or_default()
 });
 
 /// How long a session lasts after signing in.
@@ -62,7 +63,7 @@ pub fn sign_in(
     request_id: Option<&str>,
 ) -> Result<SignedIn> {
     let user = check_password(conn, email, password)?;
-    let secret = token::new_secret(SESSION_PREFIX);
+    let secret = token::new_secret(SESSION_PREFIX, &mut rand::rng());
     let at = now();
     let user_agent: String = client.user_agent.chars().take(USER_AGENT_CHARS).collect();
     let address: String = client.address.chars().take(64).collect();

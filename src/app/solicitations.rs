@@ -498,7 +498,7 @@ pub fn reply(
         let submission = (!input.no_comment).then(|| Submission {
             id: new_id(),
             consultation_id: c.id.clone(),
-            tracking_code: crate::domain::tracking::new_code(),
+            tracking_code: crate::domain::tracking::new_code(&mut rand::rng()),
             channel: channel.into(),
             state: "received".into(),
             name: None,

@@ -30,7 +30,7 @@ pub fn create_user(
         errors.insert("name".into(), "user.error.name".into());
     }
     let hash = match input.password.as_deref() {
-        Some(p) => match password::hash_password(p) {
+        Some(p) => match password::hash_password(p, &mut rand::rng()) {
             Ok(h) => Some(h),
             Err(password::PasswordError::TooShort) => {
                 errors.insert("password".into(), "user.error.password_short".into());
@@ -107,7 +107,7 @@ pub fn create_token(
         if !user.is_active() {
             return Err(Error::field("email", "user.error.disabled"));
         }
-        let secret = token::new_secret(token::API_TOKEN_PREFIX);
+        let secret = token::new_secret(token::API_TOKEN_PREFIX, &mut rand::rng());
         let id = db::tokens::insert(conn, &user.id, name, &token::hash_secret(&secret))?;
         audit::record(
             conn,

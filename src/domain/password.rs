@@ -27,11 +27,12 @@ pub fn check_strength(password: &str) -> Result<(), PasswordError> {
     }
 }
 
-/// An argon2id PHC string for `password` with a fresh salt.
-pub fn hash_password(password: &str) -> Result<String, PasswordError> {
+/// An argon2id PHC string for `password` with a fresh salt drawn from `rng` (the caller passes
+/// `rand::rng()`).
+pub fn hash_password(password: &str, rng: &mut impl rand::Rng) -> Result<String, PasswordError> {
     check_strength(password)?;
     let mut salt = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut salt);
+    rng.fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|_| PasswordError::Hash)?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -56,12 +57,18 @@ mod tests {
 
     #[test]
     fn hash_and_verify() {
-        let h = hash_password("correct horse battery").unwrap();
+        let h = hash_password("correct horse battery", &mut rand::rng()).unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("wrong horse battery", &h));
         assert!(!verify_password("x", "not a hash"));
-        assert_eq!(hash_password("short"), Err(PasswordError::TooShort));
-        assert_eq!(hash_password(&"x".repeat(300)), Err(PasswordError::TooLong));
+        assert_eq!(
+            hash_password("short", &mut rand::rng()),
+            Err(PasswordError::TooShort)
+        );
+        assert_eq!(
+            hash_password(&"x".repeat(300), &mut rand::rng()),
+            Err(PasswordError::TooLong)
+        );
     }
 }

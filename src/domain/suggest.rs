@@ -14,8 +14,8 @@
 
 use std::collections::HashMap;
 
-use super::clause_parser::cjk_number;
 use super::duplicates::normalise;
+use super::numerals::cjk_number;
 
 /// A clause of the tree, in document order; `parent` is an index into the same slice.
 #[derive(Debug, Clone, Copy)]

@@ -1,15 +1,16 @@
 //! Secrets handed to people: API tokens, reset links. Only their SHA-256 is stored.
 
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 
 /// Prefix that makes a yijian API token recognisable (in logs, secret scanners).
 pub const API_TOKEN_PREFIX: &str = "yj_";
 
-/// A new random secret of 32 bytes, as `prefix` + 64 hex digits.
-pub fn new_secret(prefix: &str) -> String {
+/// A new random secret of 32 bytes from `rng` (the caller passes `rand::rng()`), as `prefix` +
+/// 64 hex digits.
+pub fn new_secret(prefix: &str, rng: &mut impl Rng) -> String {
     let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
+    rng.fill_bytes(&mut bytes);
     format!("{prefix}{}", hex::encode(bytes))
 }
 
@@ -33,8 +34,8 @@ mod tests {
 
     #[test]
     fn secrets_are_random_and_hash_stably() {
-        let a = new_secret(API_TOKEN_PREFIX);
-        let b = new_secret(API_TOKEN_PREFIX);
+        let a = new_secret(API_TOKEN_PREFIX, &mut rand::rng());
+        let b = new_secret(API_TOKEN_PREFIX, &mut rand::rng());
         assert_ne!(a, b);
         assert!(looks_like_api_token(&a));
         assert!(!looks_like_api_token("yj_xyz"));

@@ -6,8 +6,8 @@ use rand::Rng;
 
 pub const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
-pub fn new_code() -> String {
-    let mut rng = rand::rng();
+/// A new code drawn from `rng` (the caller passes `rand::rng()`).
+pub fn new_code(rng: &mut impl Rng) -> String {
     let mut s = String::with_capacity(12);
     s.push_str("YJ-");
     for i in 0..8 {
@@ -43,7 +43,7 @@ mod tests {
     fn codes_have_the_shape_and_normalise() {
         let mut seen = std::collections::HashSet::new();
         for _ in 0..1000 {
-            let c = new_code();
+            let c = new_code(&mut rand::rng());
             assert_eq!(c.len(), 12);
             assert_eq!(normalise(&c), Some(c.clone()));
             assert!(!c[3..].contains(['0', 'O', '1', 'I', 'L']));

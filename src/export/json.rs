@@ -1,4 +1,4 @@
-//! JSON edition: the report model itself, pretty-printed. Its shape is fixed (DESIGN §4).
+//! JSON edition: the report model itself, pretty-printed. Its shape is fixed.
 
 use super::ExportError;
 use crate::domain::report::Report;

@@ -1,4 +1,4 @@
-//! The consultation report through the product (issue #8): seed 002 entered through the HTTP
+//! The consultation report through the product: seed 002 entered through the HTTP
 //! API and reproduced in the JSON and HTML editions; readiness; publication as a frozen
 //! snapshot with numbered editions; masking in the public edition; downloads in every format;
 //! the DOCX read back and converted to PDF by LibreOffice; tracking pages; the command line.
@@ -1669,11 +1669,9 @@ fn convert_to_pdf(docx: &[u8]) {
             .is_ok_and(|o| o.status.success())
     });
     let Some(soffice) = soffice else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "LibreOffice is not installed, and CI must convert the DOCX"
+        crate::support::skip(
+            "LibreOffice (soffice) is not installed, so the DOCX is not converted to PDF",
         );
-        eprintln!("skipped: LibreOffice is not installed, so the DOCX is not converted to PDF");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

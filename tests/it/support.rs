@@ -96,8 +96,31 @@ impl Drop for TestDb {
     }
 }
 
+/// The PostgreSQL server for tests, from `YIJIAN_TEST_POSTGRES_URL`. Unset, the tests run on
+/// SQLite only and each says so (see [`skip`]); in CI that fails them.
 pub fn pg_url() -> Option<String> {
-    std::env::var(PG_ENV).ok().filter(|s| !s.trim().is_empty())
+    let url = std::env::var(PG_ENV).ok().filter(|s| !s.trim().is_empty());
+    if url.is_none() {
+        skip(&format!(
+            "{PG_ENV} is not set, so PostgreSQL is not tested (SQLite only)"
+        ));
+    }
+    url
+}
+
+/// Says on stderr that the running test skips what needs `missing` (`SKIPPED <test>: …`), where
+/// a tool or a database is missing outside CI. In CI (env `CI` set; `.ci/run` sets it and
+/// installs every tool) it fails the test instead: nothing may pass there untested.
+#[track_caller]
+pub fn skip(missing: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    if std::env::var_os("CI").is_some() {
+        panic!("{test}: {missing}; CI must have it (see .ci/run)");
+    }
+    // Straight to the process's stderr: the test harness captures `eprintln!` of passing tests.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {missing}");
 }
 
 type Call = Rc<
