@@ -48,7 +48,8 @@ fi
 "$BIN" migrate >/dev/null
 "$BIN" serve 2>"$WORK/server.log" &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+# KEEP=dir keeps the wrk outputs, the office client's and the server's log.
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$WORK"/*.txt "$WORK"/server.log "$KEEP"/ 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 echo 'a long load password' | "$BIN" user create --email office@example.org --name 办公室 --role admin --password-stdin >/dev/null
@@ -109,7 +110,8 @@ def ms(v):
 def read(f):
     t = open(f).read()
     reqs = int(re.search(r"(\d+) requests in", t).group(1))
-    secs = float(re.search(r"requests in ([\d.]+)s", t).group(1))
+    m = re.search(r"requests in ([\d.]+)(s|m),", t)
+    secs = float(m.group(1)) * (60 if m.group(2) == "m" else 1)
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", t); errs = int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
     errs += sum(map(int, m.groups())) if m else 0

@@ -1,8 +1,9 @@
 //! Comment intake: validate, then write the submission, its opinion, clause links, receipt email
 //! and audit event in one transaction, and only then answer with the tracking code.
 //!
-//! On each node one writer thread commits whatever submissions are waiting in a single
-//! transaction (group commit), on SQLite and PostgreSQL alike: the rows of a batch go in with one
+//! On each node a writer thread commits whatever submissions are waiting in a single
+//! transaction (group commit), on SQLite and PostgreSQL alike (on PostgreSQL two writers take
+//! turns, so one batch is written while the other commits): the rows of a batch go in with one
 //! multi-row statement per table, so a burst costs one commit (one `fsync`, a few round trips)
 //! per batch instead of one per submission; a batch that the database refuses is written again
 //! one comment at a time, each in its own savepoint, so a bad comment never fails its
@@ -411,32 +412,44 @@ pub struct Intake {
 /// Most submissions committed together.
 const MAX_BATCH: usize = 2048;
 
+/// Writers per node on PostgreSQL: while one batch travels to the server and commits, the next
+/// is taken and written by the other. (SQLite has one writer at a time anyway.)
+const PG_WRITERS: usize = 2;
+
 impl Intake {
     /// Starts this node's group-commit writer: one thread with its own connection, on either
     /// database.
     pub fn start(database_url: &str) -> std::result::Result<Self, DbError> {
         let target = DbTarget::parse(database_url)?;
-        let mut conn = match &target {
-            DbTarget::Sqlite(_) => open_writer(&target)?,
-            DbTarget::Postgres(_) => target.establish()?,
-        };
-        // On SQLite, a checkpointer; it stops when the writer does (its sender dropped).
+        // On SQLite, a checkpointer; it stops when the writers do (their senders dropped).
         let (writing, stopped) = mpsc::channel::<()>();
-        if let DbTarget::Sqlite(_) = &target {
-            let mut checkpointer = target.establish()?;
+        let writers = match &target {
+            DbTarget::Sqlite(_) => {
+                let mut checkpointer = target.establish()?;
+                std::thread::Builder::new()
+                    .name("yijian-checkpoint".into())
+                    .spawn(move || checkpoint_loop(&mut checkpointer, &stopped))
+                    .map_err(|e| DbError::Pool(e.to_string()))?;
+                1
+            }
+            DbTarget::Postgres(_) => PG_WRITERS,
+        };
+        let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        for _ in 0..writers {
+            let mut conn = match &target {
+                DbTarget::Sqlite(_) => open_writer(&target)?,
+                DbTarget::Postgres(_) => target.establish()?,
+            };
+            let (target, rx, writing) = (target.clone(), rx.clone(), writing.clone());
             std::thread::Builder::new()
-                .name("yijian-checkpoint".into())
-                .spawn(move || checkpoint_loop(&mut checkpointer, &stopped))
+                .name("yijian-intake".into())
+                .spawn(move || {
+                    writer_loop(&mut conn, &target, &rx);
+                    drop(writing);
+                })
                 .map_err(|e| DbError::Pool(e.to_string()))?;
         }
-        let (tx, rx) = mpsc::sync_channel::<Job>(16 * MAX_BATCH);
-        std::thread::Builder::new()
-            .name("yijian-intake".into())
-            .spawn(move || {
-                writer_loop(&mut conn, &target, &rx);
-                drop(writing);
-            })
-            .map_err(|e| DbError::Pool(e.to_string()))?;
         Ok(Self { writer: tx })
     }
 
@@ -516,15 +529,27 @@ fn checkpoint_loop(conn: &mut DbConnection, stopped: &mpsc::Receiver<()>) {
     }
 }
 
-fn writer_loop(conn: &mut DbConnection, target: &DbTarget, rx: &mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(j) => jobs.push(j),
-                Err(_) => break,
+fn writer_loop(
+    conn: &mut DbConnection,
+    target: &DbTarget,
+    rx: &std::sync::Mutex<mpsc::Receiver<Job>>,
+) {
+    loop {
+        // The queue is held only while a batch is taken from it.
+        let jobs = {
+            let rx = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let Ok(first) = rx.recv() else {
+                return;
+            };
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(j) => jobs.push(j),
+                    Err(_) => break,
+                }
             }
-        }
+            jobs
+        };
         let mut replies = Vec::with_capacity(jobs.len());
         let requests: Vec<Request> = jobs
             .into_iter()
