@@ -1423,3 +1423,255 @@ async fn the_outbox_page_says_what_failed_and_sends_it_again_at_once() {
         assert_eq!(s.get("/admin/outbox").await.status, 403);
     }
 }
+
+/// A minimal HTTP/1.1 exchange with a real node: (status, Set-Cookie values, body); None when
+/// the node does not answer (it was killed).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, Vec<String>, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).ok()?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    let cookies = head
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or(l.strip_prefix("Set-Cookie: "))
+        })
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .collect();
+    Some((status, cookies, body.to_string()))
+}
+
+/// A node of its own on a known port, sharing the database and the secret key.
+fn node(db_url: &str, port: u16, smtp_url: &str) -> Child {
+    let data = tempfile::tempdir().unwrap().keep();
+    Command::new(BIN)
+        .arg("serve")
+        .env("YIJIAN_DATABASE_URL", db_url)
+        .env("YIJIAN_DATA_DIR", data)
+        .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "YIJIAN_SECRET_KEY",
+            "one secret shared by every node of the site, long enough",
+        )
+        .env("YIJIAN_SMTP_URL", smtp_url)
+        .env("YIJIAN_MAIL_POLL_SECS", "1")
+        .env("YIJIAN_MAIL_LEASE_SECS", "4")
+        .env("YIJIAN_COMMENT_RATE_PER_HOUR", "0")
+        .env("YIJIAN_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("yijian serve starts")
+}
+
+fn wait_up(port: u16) {
+    let start = Instant::now();
+    while http(port, "GET", "/healthz", &[], "").is_none_or(|(s, ..)| s != 200) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "node on {port} starts"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Two `yijian serve` nodes on one PostgreSQL, with one secret: a session started on one works
+/// on the other; the clock's closing of an ended consultation happens once although both
+/// clocks run it; comments go to both while one is killed with SIGKILL; every acknowledged
+/// comment is stored, and every receipt reaches a real SMTP server (again only for the few in
+/// flight at the kill, with the same Message-ID).
+#[actix_web::test]
+async fn two_nodes_on_one_postgresql_lose_nothing_when_one_is_killed() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use yijian::db::schema::{audit_events, consultations, submissions};
+    if !have_aiosmtpd() {
+        return;
+    }
+    let Some(pg) = crate::support::pg_url() else {
+        return;
+    };
+    let app = TestApp::new(TestDb::postgres(&pg)).await;
+    let (id, staff) = open_consultation(&app).await;
+    // A second consultation whose window has ended: both clocks will find it.
+    let c = app.consultation(&staff, 40).await;
+    let ended = c["id"].as_str().unwrap().to_string();
+    let r = app
+        .post_json(
+            &format!("/api/v1/consultations/{ended}/open"),
+            Some(&staff),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    diesel::update(consultations::table.find(&ended))
+        .set(consultations::closes_at.eq(yijian::db::now() - chrono::Duration::hours(1)))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let sink = Sink::start(&[]);
+    let (pa, pb) = (free_port(), free_port());
+    let mut a = node(&app.test_db.url, pa, &sink.url());
+    let mut b = node(&app.test_db.url, pb, &sink.url());
+    wait_up(pa);
+    wait_up(pb);
+
+    // Signed in on one node, known on the other.
+    let (status, cookies, body) = http(
+        pa,
+        "POST",
+        "/api/v1/session",
+        &[("Content-Type", "application/json")],
+        r#"{"email":"staff@example.org","password":"correct horse battery"}"#,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let cookie = cookies
+        .iter()
+        .find(|c| c.starts_with("yijian_session="))
+        .expect("a session cookie")
+        .clone();
+    let (status, _, body) = http(pb, "GET", "/api/v1/me", &[("Cookie", &cookie)], "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("staff@example.org"), "{body}");
+
+    // Comments to both nodes; node B is killed once it has acknowledged 40.
+    let acked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let on_b = Arc::new(AtomicUsize::new(0));
+    let b_dead = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..6)
+        .map(|t| {
+            let (acked, on_b, b_dead, id) =
+                (acked.clone(), on_b.clone(), b_dead.clone(), id.clone());
+            std::thread::spawn(move || {
+                let port = if t % 2 == 0 { pa } else { pb };
+                for i in 0..60 {
+                    if port == pb && b_dead.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let body = json!({
+                        "body": format!("第{t}组第{i}条意见：建议加强人工智能人才培养。"),
+                        "email": format!("t{t}-{i}@example.org"),
+                    })
+                    .to_string();
+                    let path = format!("/api/v1/consultations/{id}/submissions");
+                    let Some((status, _, text)) = http(
+                        port,
+                        "POST",
+                        &path,
+                        &[("Content-Type", "application/json")],
+                        &body,
+                    ) else {
+                        continue;
+                    };
+                    if status == 201 {
+                        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                        acked
+                            .lock()
+                            .unwrap()
+                            .push(v["tracking_code"].as_str().unwrap().to_string());
+                        if port == pb {
+                            on_b.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    let start = Instant::now();
+    while on_b.load(Ordering::SeqCst) < 40 && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    b.kill().unwrap(); // SIGKILL mid-load
+    b.wait().unwrap();
+    b_dead.store(true, Ordering::SeqCst);
+    for s in senders {
+        s.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        on_b.load(Ordering::SeqCst) >= 40,
+        "node B took comments before the kill"
+    );
+    assert!(
+        acked.len() >= 180 + 40,
+        "node A took all of its own: {}",
+        acked.len()
+    );
+
+    // Every acknowledged comment is stored.
+    let stored: std::collections::HashSet<String> = submissions::table
+        .filter(submissions::consultation_id.eq(&id))
+        .select(submissions::tracking_code)
+        .load(&mut *app.conn())
+        .unwrap()
+        .into_iter()
+        .collect();
+    for code in &acked {
+        assert!(stored.contains(code), "acknowledged {code} was lost");
+    }
+
+    // Node A sends every receipt, those B had claimed too once their lease is over.
+    let load = || -> Vec<OutboxMessage> {
+        outbox_messages::table
+            .filter(outbox_messages::kind.eq("receipt"))
+            .select(OutboxMessage::as_select())
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    let start = Instant::now();
+    while load().iter().any(|r| r.state != "sent") && start.elapsed() < Duration::from_secs(90) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let rows = load();
+    assert_eq!(rows.len(), stored.len(), "one receipt per stored comment");
+    assert!(rows.iter().all(|r| r.state == "sent"), "every receipt sent");
+    let got = sink.messages();
+    let mut by_id = std::collections::HashMap::<String, usize>::new();
+    for m in &got {
+        *by_id.entry(format!("<{}>", m.message_id)).or_default() += 1;
+    }
+    for r in &rows {
+        assert!(
+            by_id.contains_key(&r.message_id),
+            "{} never arrived",
+            r.message_id
+        );
+    }
+    let copies = got.len() - by_id.len();
+    assert!(
+        copies <= 20,
+        "only those in flight at the kill go out twice: {copies}"
+    );
+
+    // The ended consultation was closed once, by one of the two clocks.
+    let closes: i64 = audit_events::table
+        .filter(audit_events::entity_id.eq(&ended))
+        .filter(audit_events::action.eq("consultation.closed"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(closes, 1, "closed once");
+    a.kill().unwrap();
+    a.wait().unwrap();
+}
