@@ -9,7 +9,7 @@ use super::schema::{
     opinion_clauses, opinion_clusters, opinion_signatures, opinions, rationale_phrases,
     submissions, units, users,
 };
-use super::{DbConnection, DbError, MultiBackend, new_id};
+use super::{Backend, DbConnection, DbError, MultiBackend, new_id};
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(
     opinion_clauses::clause_id,
@@ -108,7 +108,7 @@ pub struct InboxFilter {
 
 type Boxed<'a> = opinions::BoxedQuery<'a, MultiBackend>;
 
-fn filtered<'a>(consultation_id: &'a str, f: &'a InboxFilter) -> Boxed<'a> {
+fn filtered<'a>(backend: Backend, consultation_id: &'a str, f: &'a InboxFilter) -> Boxed<'a> {
     let mut q: Boxed<'a> = opinions::table
         .filter(opinions::consultation_id.eq(consultation_id))
         .into_boxed();
@@ -157,7 +157,23 @@ fn filtered<'a>(consultation_id: &'a str, f: &'a InboxFilter) -> Boxed<'a> {
     if let Some(c) = &f.cluster_id {
         q = q.filter(opinions::cluster_id.eq(c));
     }
+    if let Some(text) = f.q.as_deref().filter(|t| t.chars().count() >= 3) {
+        // Three characters or more: the full-text index. On SQLite an FTS5 table with the
+        // trigram tokenizer (kept by triggers on `opinions`); on PostgreSQL the LIKE below,
+        // which pg_trgm's GIN indexes on both texts answer.
+        if backend == Backend::Sqlite {
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            return q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "opinions.rowid IN (SELECT rowid FROM opinion_search WHERE opinion_search MATCH ",
+                )
+                .bind::<diesel::sql_types::Text, _>(phrase)
+                .sql(")"),
+            );
+        }
+    }
     if let Some(text) = &f.q {
+        // One or two characters: no index helps; the consultation's texts are scanned.
         let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
         q = q.filter(
             lower(opinions::summary)
@@ -190,7 +206,7 @@ pub fn inbox_page(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<InboxRow>, DbError> {
-    let ops: Vec<Opinion> = filtered(consultation_id, f)
+    let ops: Vec<Opinion> = filtered(conn.backend(), consultation_id, f)
         .order((opinions::created_at.desc(), opinions::id.desc()))
         .offset(offset)
         .limit(limit)
@@ -233,7 +249,7 @@ pub fn inbox_count(
     f: &InboxFilter,
     cap: i64,
 ) -> Result<i64, DbError> {
-    let ids: Vec<String> = filtered(consultation_id, f)
+    let ids: Vec<String> = filtered(conn.backend(), consultation_id, f)
         .select(opinions::id)
         .limit(cap + 1)
         .load(conn)?;

@@ -1030,6 +1030,25 @@ async fn split_summary_links_search_and_clause_filters() {
             .await
             .json();
         assert_eq!(r["total"], 0, "% is taken literally");
+        // The index follows edits: the new summary is found, the old one no more (the received
+        // text still is); a quote in the query is a character like any other; one or two
+        // characters are searched without the index.
+        let r = post(
+            &app,
+            &format!("/api/v1/opinions/{}/summary", parts[1]),
+            &ctx.staff,
+            json!({"summary": "扩大“保障性租赁住房”供给"}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let r = app.get_as(&list("保障性租赁"), &ctx.staff).await.json();
+        assert_eq!(r["total"], 1);
+        let r = app.get_as(&list("“保障性"), &ctx.staff).await.json();
+        assert_eq!(r["total"], 1);
+        let r = app.get_as(&list("\"保障"), &ctx.staff).await.json();
+        assert_eq!(r["total"], 0);
+        let r = app.get_as(&list("住房"), &ctx.staff).await.json();
+        assert_eq!(r["total"], 1, "two characters");
         // The clause filter takes sub-clauses; the heat map counts by branch.
         let three = ctx.clause("三、");
         let r = app

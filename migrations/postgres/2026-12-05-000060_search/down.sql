@@ -1,0 +1,2 @@
+DROP INDEX opinions_received_text_trgm;
+DROP INDEX opinions_summary_trgm;
