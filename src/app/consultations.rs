@@ -384,3 +384,28 @@ fn validate(
         _ => Err(errors),
     }
 }
+
+/// Deletes a consultation in one action: the sample created at setup, or a draft that was
+/// never opened. Anything the public has seen is kept (`Conflict`).
+pub fn delete(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<()> {
+    actor.require(OFFICE)?;
+    db::write(conn, |conn| {
+        let c = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
+        if !c.sample && c.status() != Status::Draft {
+            return Err(Error::Conflict(
+                "only a sample or a draft never opened can be deleted".into(),
+            ));
+        }
+        db::consultations::delete_all(conn, id)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                before: Some(
+                    json!({"slug": c.slug, "title": c.title, "status": c.status, "sample": c.sample}),
+                ),
+                ..actor.audit("consultation.delete", "consultation", id)
+            },
+        )?;
+        Ok(())
+    })
+}

@@ -167,3 +167,17 @@ pub async fn update(
         .await?;
     Ok(HttpResponse::Ok().json(consultation_json(&c, tz)))
 }
+
+/// `DELETE /api/v1/consultations/{id}`: the sample, or a draft never opened (409 otherwise).
+pub async fn delete(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    state
+        .with_conn(move |conn| Ok(app::consultations::delete(conn, &id, &actor)?))
+        .await?;
+    state.cache.forget_pages();
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -166,7 +166,7 @@ pub async fn show(
     let nav = Nav::from_session(&session);
     let slug = slug.into_inner();
     // Anonymous visitors all see the same page: serve it from the cache for a few seconds.
-    let key = format!("c/{slug}/{}", t.lang());
+    let key = format!("c/{slug}/{}/{}", t.lang(), nav.chrome.setup_pending);
     let anonymous = nav.user_name.is_none();
     let gzip = crate::web::cache::accepts_gzip(
         req.headers()

@@ -178,6 +178,11 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    /// The sample, or a draft never opened, can be deleted in one action.
+    fn deletable(&self) -> bool {
+        self.c.sample || self.c.status == "draft"
+    }
+
     fn status_label(&self) -> String {
         self.t.t(&format!("status.{}", self.c.status))
     }
@@ -305,6 +310,23 @@ pub async fn open(
         true,
     )
     .await
+}
+
+/// `POST /staff/consultations/{id}/delete`: the sample, or a draft never opened.
+pub async fn delete(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<LifecycleForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    state
+        .with_conn(move |conn| Ok(app::consultations::delete(conn, &id, &actor)?))
+        .await?;
+    state.cache.forget_pages();
+    Ok(page::see_other("/staff"))
 }
 
 pub async fn close(
