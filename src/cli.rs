@@ -315,19 +315,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             init_tracing(&config.log);
             let db = open_database(&config, true)?;
             let mut conn = db.get()?;
-            match app::setup::issue_token(&mut conn).map_err(app_error)? {
-                Some(token) => {
-                    let link = format!("{}/setup?token={token}", config.base_url);
-                    eprintln!(
-                        "{}",
-                        i18n::tf(cli_locale(), "setup.log_link", &[("link", link.as_str())])
-                    );
-                    eprintln!(
-                        "{}",
-                        i18n::tf(cli_locale(), "cli.no_admin", &[("cmd", &invocation())])
-                    );
-                }
-                None => {}
+            if let Some(token) = app::setup::issue_token(&mut conn).map_err(app_error)? {
+                let link = format!("{}/setup?token={token}", config.base_url);
+                eprintln!(
+                    "{}",
+                    i18n::tf(cli_locale(), "setup.log_link", &[("link", link.as_str())])
+                );
+                eprintln!(
+                    "{}",
+                    i18n::tf(cli_locale(), "cli.no_admin", &[("cmd", &invocation())])
+                );
             }
             drop(conn);
             tracing::info!(database = db.backend.as_str(), base_url = %config.base_url, "starting");

@@ -50,8 +50,6 @@ pub struct Consultation {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    /// Created at setup to show the site; deletable in one action.
-    pub sample: bool,
 }
 
 impl Consultation {
@@ -191,6 +189,16 @@ pub fn update(conn: &mut DbConnection, id: &str, e: &ConsultationEdit<'_>) -> Re
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Whether a consultation is the sample created at setup (deletable in one action).
+pub fn is_sample(conn: &mut DbConnection, id: &str) -> Result<bool, DbError> {
+    Ok(consultations::table
+        .find(id)
+        .select(consultations::sample)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// Marks a consultation as the sample created at setup.

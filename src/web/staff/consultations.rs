@@ -169,6 +169,8 @@ struct ShowPage {
     title: String,
     csrf: String,
     c: Consultation,
+    /// The sample created at setup.
+    sample: bool,
     opens: String,
     closes: String,
     tree: Option<DraftTree>,
@@ -180,7 +182,7 @@ struct ShowPage {
 impl ShowPage {
     /// The sample, or a draft never opened, can be deleted in one action.
     fn deletable(&self) -> bool {
-        self.c.sample || self.c.status == "draft"
+        self.sample || self.c.status == "draft"
     }
 
     fn status_label(&self) -> String {
@@ -202,11 +204,12 @@ async fn render_show(
         crate::domain::Role::Approver,
     ])?;
     let actor = user.actor();
-    let (c, tree) = state
+    let (c, tree, sample) = state
         .with_conn(move |conn| {
             let c = app::consultations::find(conn, &id, &actor)?;
             let tree = app::drafts::current_tree(conn, &id)?;
-            Ok((c, tree))
+            let sample = app::consultations::is_sample(conn, &id)?;
+            Ok((c, tree, sample))
         })
         .await?;
     fn count(cs: &[app::drafts::TreeClause]) -> usize {
@@ -225,6 +228,7 @@ async fn render_show(
             .map(|tr| flatten(&t, &tr.clauses))
             .unwrap_or_default(),
         c,
+        sample,
         tree,
         error,
         t,
