@@ -218,3 +218,138 @@ async fn only_a_sample_or_an_unopened_draft_is_deleted() {
         assert_eq!(anon.status, 401);
     }
 }
+
+#[actix_web::test]
+async fn the_site_says_who_runs_it_and_how_personal_information_is_handled() {
+    let app = TestApp::with_settings(crate::support::TestDb::sqlite(), |s| {
+        s.site_name = Some("武汉市人民政府意见征集".into());
+        s.site_owner = Some("武汉市人民政府办公厅".into());
+        s.site_icp = Some("鄂ICP备00000000号".into());
+        s.site_psb = Some("鄂公网安备42010202000000号".into());
+        s.site_code = Some("4201000000".into());
+        s.site_contact = Some("027-12345678".into());
+        s.privacy_text =
+            Some("本站个人信息保护说明的第一段。\n\n第二段：联系 027-12345678。".into());
+    })
+    .await;
+    let home = app.get("/").await.text();
+    for part in [
+        "武汉市人民政府意见征集",
+        "主办单位：武汉市人民政府办公厅",
+        "鄂ICP备00000000号",
+        "鄂公网安备42010202000000号",
+        "网站标识码：4201000000",
+        "联系方式：027-12345678",
+        "href=\"/track\"",
+        "href=\"/privacy\"",
+    ] {
+        assert!(home.contains(part), "{part}: {home}");
+    }
+    let privacy = app.get("/privacy").await.text();
+    assert!(
+        privacy.contains("<p>本站个人信息保护说明的第一段。</p>"),
+        "{privacy}"
+    );
+    assert!(privacy.contains("<p>第二段：联系 027-12345678。</p>"));
+
+    // The default notice, in both languages, with the organiser filled in.
+    let plain = TestApp::new(crate::support::TestDb::sqlite()).await;
+    let zh = plain.get("/privacy").await.text();
+    assert!(zh.contains("个人信息保护说明"), "{zh}");
+    assert!(zh.contains("个人信息保护法"));
+    assert!(zh.contains("收集哪些信息"));
+    let en = plain.get("/privacy?lang=en").await.text();
+    assert!(en.contains("Personal Information Protection Law"), "{en}");
+    assert!(plain.get("/").await.text().contains("意见征集"));
+}
+
+#[actix_web::test]
+async fn the_comment_form_ticks_clauses_and_says_how_long_is_too_long() {
+    for app in TestApp::all().await {
+        let token = issue_token(&app);
+        let admin = app.browser();
+        let r = admin
+            .send(TestRequest::post().uri("/api/v1/setup").set_json(json!({
+                "token": token, "name": "管理员", "email": "admin@example.org",
+                "password": "a long password 1", "sample": true,
+            })))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let id = r.json()["sample"]["id"].as_str().unwrap().to_string();
+        let slug = r.json()["sample"]["slug"].as_str().unwrap().to_string();
+        let tree = app
+            .get(&format!("/api/v1/consultations/{id}/drafts/current"))
+            .await
+            .json();
+        let first = tree["clauses"][0]["id"].as_str().unwrap().to_string();
+        let second = tree["clauses"][1]["id"].as_str().unwrap().to_string();
+
+        let b = app.browser();
+        let form = b.get(&format!("/c/{slug}/comment?clause={first}")).await;
+        let html = form.text();
+        assert!(html.contains("<fieldset class=\"clause-tree\""), "{html}");
+        assert!(html.contains(&format!(
+            "type=\"checkbox\" name=\"clause_ids\" value=\"{first}\" checked"
+        )));
+        assert!(html.contains(&format!("value=\"{second}\">")));
+        assert!(html.contains("<details"));
+        assert!(!html.contains("<select"));
+        assert!(!html.contains("maxlength=\"10000\""), "nothing is cut");
+        assert!(html.contains("data-max=\"10000\""));
+        assert!(html.contains("个人信息保护说明"));
+        assert!(html.contains("href=\"/privacy\""));
+        assert!(html.contains("type=\"tel\""));
+        let csrf = Browser::csrf(&form);
+
+        // 10,500 characters: refused with its length and the limit, and kept whole.
+        let long = "意".repeat(10_500);
+        let r = b
+            .post_form(
+                &format!("/c/{slug}/comment"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("clause_ids", &first),
+                    ("clause_ids", &second),
+                    ("body", &long),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        let t = r.text();
+        assert!(
+            t.contains("意见内容有 10500 字，超过了 10000 字的上限"),
+            "{t}"
+        );
+        assert!(t.contains(&long), "the text is kept whole");
+        assert!(t.contains(&format!("value=\"{second}\" checked")));
+
+        // Two clauses ticked.
+        let r = b
+            .post_form(
+                &format!("/c/{slug}/comment"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("clause_ids", &first),
+                    ("clause_ids", &second),
+                    ("body", "两条都要写明牵头单位和完成时限。"),
+                    ("phone", "027-12345678"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        let code = r
+            .header("location")
+            .unwrap()
+            .trim_start_matches("/track/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let tracked = app.get(&format!("/api/v1/track/{code}")).await.json();
+        assert_eq!(
+            tracked["clauses"].as_array().map(Vec::len),
+            Some(2),
+            "{tracked}"
+        );
+    }
+}
