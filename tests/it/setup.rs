@@ -353,3 +353,42 @@ async fn the_comment_form_ticks_clauses_and_says_how_long_is_too_long() {
         );
     }
 }
+
+#[actix_web::test]
+async fn the_sample_is_deleted_from_its_staff_page() {
+    let app = TestApp::new(crate::support::TestDb::sqlite()).await;
+    let token = issue_token(&app);
+    let b = app.browser();
+    let page = b.get(&format!("/setup?token={token}")).await;
+    let csrf = Browser::csrf(&page);
+    let done = b
+        .post_form(
+            "/setup",
+            &[
+                ("csrf_token", &csrf),
+                ("token", &token),
+                ("name", "管理员"),
+                ("email", "admin@example.org"),
+                ("password", "a long password 1"),
+                ("sample", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.text());
+    let at = done.header("location").unwrap().to_string();
+    assert!(at.starts_with("/staff/consultations/"), "{at}");
+    let staff = b.get(&at).await;
+    let html = staff.text();
+    assert!(
+        html.contains("【示例】") && html.contains("示例</span>"),
+        "{html}"
+    );
+    let csrf = Browser::csrf(&staff);
+    let r = b
+        .post_form(&format!("{at}/delete"), &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.header("location"), Some("/staff"));
+    assert_eq!(app.count_rows("consultations"), 0);
+    assert_eq!(b.get(&at).await.status, 404);
+}
