@@ -95,7 +95,14 @@ pub fn complete(conn: &mut DbConnection, input: SetupInput, tz: FixedOffset) -> 
             unit_id: None,
             request_id: None,
         };
-        Some(create_sample(conn, tz, &actor)?)
+        // The administrator exists now: a sample that cannot be made does not undo setup.
+        match create_sample(conn, tz, &actor) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!(error = %e, "the sample consultation could not be created");
+                None
+            }
+        }
     } else {
         None
     };
