@@ -144,6 +144,7 @@ async fn api_setup_with_the_sample_and_deleting_it() {
         assert!(home.contains("/track"));
         let c = app.get(&format!("/api/v1/consultations/{sample_id}")).await;
         assert_eq!(c.json()["status"], "open");
+        assert_eq!(c.json()["sample"], true);
         assert!(app.count_rows("clauses") > 10);
         assert!(app.count_rows("units") > 0);
         let page = app.get(&format!("/c/{slug}")).await;
