@@ -208,6 +208,28 @@ fn file_name(path: &std::path::Path) -> Option<String> {
     path.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
+/// How to run this program again from the operator's shell: `cargo run --release --` when it
+/// was started by cargo (or from a build under `target/`), else its name.
+pub fn invocation() -> String {
+    let exe = std::env::current_exe().ok();
+    let in_target = exe.as_ref().is_some_and(|p| {
+        p.components()
+            .any(|c| c.as_os_str() == std::ffi::OsStr::new("target"))
+    });
+    if std::env::var_os("CARGO").is_some() || in_target {
+        let release = exe
+            .as_ref()
+            .is_some_and(|p| p.components().any(|c| c.as_os_str() == "release"));
+        if release {
+            "cargo run --release --".into()
+        } else {
+            "cargo run --".into()
+        }
+    } else {
+        "yijian".into()
+    }
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Parse { file, format }) = &cli.command {
         // No configuration or database needed.
@@ -293,8 +315,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             init_tracing(&config.log);
             let db = open_database(&config, true)?;
             let mut conn = db.get()?;
-            if crate::db::users::count_active_admins(&mut conn)? == 0 {
-                eprintln!("{}", i18n::t(cli_locale(), "cli.no_admin"));
+            if let Some(token) = app::setup::issue_token(&mut conn).map_err(app_error)? {
+                let link = format!("{}/setup?token={token}", config.base_url);
+                eprintln!(
+                    "{}",
+                    i18n::tf(cli_locale(), "setup.log_link", &[("link", link.as_str())])
+                );
+                eprintln!(
+                    "{}",
+                    i18n::tf(cli_locale(), "cli.no_admin", &[("cmd", &invocation())])
+                );
             }
             drop(conn);
             tracing::info!(database = db.backend.as_str(), base_url = %config.base_url, "starting");

@@ -61,6 +61,24 @@ pub struct Settings {
     pub mail_lease_secs: u64,
     /// Emails sent at once by one node.
     pub mail_senders: usize,
+    /// The site's name in the header and page titles (default: 意见征集).
+    pub site_name: Option<String>,
+    /// The organiser (主办单位) named in the footer.
+    pub site_owner: Option<String>,
+    /// The ICP filing number (ICP备案号), linked to the filing site.
+    pub site_icp: Option<String>,
+    /// The public security filing number (公安备案号).
+    pub site_psb: Option<String>,
+    /// The government site code (网站标识码).
+    pub site_code: Option<String>,
+    /// How to reach the organiser (telephone, address or email), in the footer and the
+    /// personal-information notice.
+    pub site_contact: Option<String>,
+    /// The whole personal-information notice (个人信息保护说明) shown at `/privacy`, as text
+    /// (paragraphs separated by blank lines); default: a notice in the page's language.
+    pub privacy_text: Option<String>,
+    /// A file holding that notice (read at start; `privacy_text` wins when both are set).
+    pub privacy_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -87,6 +105,14 @@ impl Default for Settings {
             export_concurrency: 1,
             mail_lease_secs: 300,
             mail_senders: 4,
+            site_name: None,
+            site_owner: None,
+            site_icp: None,
+            site_psb: None,
+            site_code: None,
+            site_contact: None,
+            privacy_text: None,
+            privacy_file: None,
         }
     }
 }
@@ -132,6 +158,21 @@ pub struct Config {
     pub export_concurrency: usize,
     pub mail_lease: std::time::Duration,
     pub mail_senders: usize,
+    /// The site's identity in the header and footer.
+    pub site: SiteIdentity,
+    /// The office's own personal-information notice, if it wrote one.
+    pub privacy_text: Option<String>,
+}
+
+/// Who runs the site, as Chinese government sites show it in their header and footer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteIdentity {
+    pub name: Option<String>,
+    pub owner: Option<String>,
+    pub icp: Option<String>,
+    pub psb: Option<String>,
+    pub code: Option<String>,
+    pub contact: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -263,7 +304,30 @@ impl Settings {
                 "YIJIAN_MAIL_SENDERS must be between 1 and 64".into(),
             ));
         }
+        let given = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let privacy_text = match (given(self.privacy_text), &self.privacy_file) {
+            (Some(t), _) => Some(t),
+            (None, Some(path)) => Some(std::fs::read_to_string(path).map_err(|e| {
+                ConfigError::Invalid(format!(
+                    "YIJIAN_PRIVACY_FILE {}: cannot read it: {e}",
+                    path.display()
+                ))
+            })?)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty()),
+            (None, None) => None,
+        };
+        let site = SiteIdentity {
+            name: given(self.site_name),
+            owner: given(self.site_owner),
+            icp: given(self.site_icp),
+            psb: given(self.site_psb),
+            code: given(self.site_code),
+            contact: given(self.site_contact),
+        };
         Ok(Config {
+            site,
+            privacy_text,
             mail_senders: self.mail_senders,
             smtp_url,
             mail_from,

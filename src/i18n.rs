@@ -105,6 +105,14 @@ const SOURCES: &[(Locale, &str)] = &[
         Locale::En,
         include_str!("../frontend/locales/triage.en.toml"),
     ),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/setup.zh-CN.toml"),
+    ),
+    (
+        Locale::En,
+        include_str!("../frontend/locales/setup.en.toml"),
+    ),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.

@@ -384,3 +384,34 @@ fn validate(
         _ => Err(errors),
     }
 }
+
+/// Whether a consultation is the sample created at setup.
+pub fn is_sample(conn: &mut DbConnection, id: &str) -> Result<bool> {
+    Ok(db::consultations::is_sample(conn, id)?)
+}
+
+/// Deletes a consultation in one action: the sample created at setup, or a draft that was
+/// never opened. Anything the public has seen is kept (`Conflict`).
+pub fn delete(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<()> {
+    actor.require(OFFICE)?;
+    db::write(conn, |conn| {
+        let c = db::consultations::find(conn, id)?.ok_or(Error::NotFound)?;
+        let sample = db::consultations::is_sample(conn, id)?;
+        if !sample && c.status() != Status::Draft {
+            return Err(Error::Conflict(
+                "only a sample or a draft never opened can be deleted".into(),
+            ));
+        }
+        db::consultations::delete_all(conn, id)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                before: Some(
+                    json!({"slug": c.slug, "title": c.title, "status": c.status, "sample": sample}),
+                ),
+                ..actor.audit("consultation.delete", "consultation", id)
+            },
+        )?;
+        Ok(())
+    })
+}

@@ -11,6 +11,7 @@ pub mod public;
 pub mod report;
 pub mod schedule;
 pub mod sessions;
+pub mod setup;
 pub mod solicitations;
 pub mod triage;
 pub mod units;

@@ -190,3 +190,110 @@ pub fn update(conn: &mut DbConnection, id: &str, e: &ConsultationEdit<'_>) -> Re
         .execute(conn)?;
     Ok(())
 }
+
+/// Whether a consultation is the sample created at setup (deletable in one action).
+pub fn is_sample(conn: &mut DbConnection, id: &str) -> Result<bool, DbError> {
+    Ok(consultations::table
+        .find(id)
+        .select(consultations::sample)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Marks a consultation as the sample created at setup.
+pub fn set_sample(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    diesel::update(consultations::table.find(id))
+        .set(consultations::sample.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes a consultation and everything recorded under it: its drafts and clauses, comments,
+/// opinions and decisions, solicitations and publications. The audit log keeps its lines,
+/// unlinked. Run inside a write transaction.
+pub fn delete_all(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    use super::schema::{
+        audit_events, clauses, decision_history, decisions, draft_imports, draft_versions, duties,
+        duty_units, opinion_bands, opinion_clauses, opinion_clusters, opinion_signatures, opinions,
+        publication_decisions, publication_snapshots, publications, solicitation_replies,
+        solicitations, submission_clauses, submissions,
+    };
+    let pubs: Vec<String> = publications::table
+        .filter(publications::consultation_id.eq(id))
+        .select(publications::id)
+        .load(conn)?;
+    diesel::delete(
+        publication_decisions::table.filter(publication_decisions::publication_id.eq_any(&pubs)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        publication_snapshots::table.filter(publication_snapshots::publication_id.eq_any(&pubs)),
+    )
+    .execute(conn)?;
+    diesel::delete(publications::table.filter(publications::consultation_id.eq(id)))
+        .execute(conn)?;
+    let ops = opinions::table
+        .filter(opinions::consultation_id.eq(id))
+        .select(opinions::id);
+    diesel::delete(decision_history::table.filter(decision_history::opinion_id.eq_any(ops)))
+        .execute(conn)?;
+    diesel::delete(decisions::table.filter(decisions::opinion_id.eq_any(ops))).execute(conn)?;
+    diesel::delete(opinion_clauses::table.filter(opinion_clauses::opinion_id.eq_any(ops)))
+        .execute(conn)?;
+    diesel::delete(opinion_signatures::table.filter(opinion_signatures::consultation_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(opinion_bands::table.filter(opinion_bands::consultation_id.eq(id)))
+        .execute(conn)?;
+    diesel::update(opinions::table.filter(opinions::consultation_id.eq(id)))
+        .set(opinions::cluster_id.eq(None::<String>))
+        .execute(conn)?;
+    diesel::delete(opinion_clusters::table.filter(opinion_clusters::consultation_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(opinions::table.filter(opinions::consultation_id.eq(id))).execute(conn)?;
+    let subs = submissions::table
+        .filter(submissions::consultation_id.eq(id))
+        .select(submissions::id);
+    let sols = solicitations::table
+        .filter(solicitations::consultation_id.eq(id))
+        .select(solicitations::id);
+    diesel::delete(
+        solicitation_replies::table.filter(
+            solicitation_replies::solicitation_id
+                .eq_any(sols)
+                .or(solicitation_replies::submission_id.eq_any(subs.nullable())),
+        ),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        submission_clauses::table.filter(submission_clauses::submission_id.eq_any(subs)),
+    )
+    .execute(conn)?;
+    diesel::delete(submissions::table.filter(submissions::consultation_id.eq(id))).execute(conn)?;
+    diesel::delete(solicitations::table.filter(solicitations::consultation_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(draft_imports::table.filter(draft_imports::consultation_id.eq(id)))
+        .execute(conn)?;
+    let versions = draft_versions::table
+        .filter(draft_versions::consultation_id.eq(id))
+        .select(draft_versions::id);
+    let cls = clauses::table
+        .filter(clauses::version_id.eq_any(versions))
+        .select(clauses::id);
+    let dts = duties::table
+        .filter(duties::clause_id.eq_any(cls))
+        .select(duties::id);
+    diesel::delete(duty_units::table.filter(duty_units::duty_id.eq_any(dts))).execute(conn)?;
+    diesel::delete(duties::table.filter(duties::clause_id.eq_any(cls))).execute(conn)?;
+    diesel::update(clauses::table.filter(clauses::version_id.eq_any(versions)))
+        .set(clauses::parent_id.eq(None::<String>))
+        .execute(conn)?;
+    diesel::delete(clauses::table.filter(clauses::version_id.eq_any(versions))).execute(conn)?;
+    diesel::delete(draft_versions::table.filter(draft_versions::consultation_id.eq(id)))
+        .execute(conn)?;
+    diesel::update(audit_events::table.filter(audit_events::consultation_id.eq(id)))
+        .set(audit_events::consultation_id.eq(None::<String>))
+        .execute(conn)?;
+    diesel::delete(consultations::table.find(id)).execute(conn)?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod report;
 pub mod schema;
 pub mod sessions;
+pub mod setup;
 pub mod solicitations;
 pub mod submissions;
 pub mod tokens;

@@ -100,6 +100,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sample -> Bool,
     }
 }
 diesel::table! {

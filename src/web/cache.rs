@@ -86,6 +86,13 @@ impl Cache {
             .map(|(at, p)| (p.clone(), at.elapsed() >= COUNTS_TTL))
     }
 
+    /// Forgets every cached page (a consultation was deleted).
+    pub fn forget_pages(&self) {
+        if let Ok(mut m) = self.pages.lock() {
+            m.clear();
+        }
+    }
+
     pub fn put_page(&self, key: &str, page: Page) {
         if let Ok(mut m) = self.pages.lock() {
             if m.len() >= MAX_TREES {

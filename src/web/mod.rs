@@ -52,13 +52,37 @@ pub struct AppState {
     /// Turns for large report downloads (DOCX, XLSX, CSV): `export_concurrency` render at once
     /// on a node, the rest wait for a turn.
     pub exports: Arc<tokio::sync::Semaphore>,
+    /// Whether the site waits for its first administrator, as last seen.
+    pub setup: Arc<SetupWatch>,
+    pub site: Arc<crate::config::SiteIdentity>,
+}
+
+/// Whether setup is pending: looked up at start, and again at most every few seconds while it
+/// is (another node may have finished it); never again once done.
+#[derive(Debug, Default)]
+pub struct SetupWatch {
+    pending: std::sync::atomic::AtomicBool,
+    checked_at: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl SetupWatch {
+    const RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub fn done(&self) {
+        self.pending
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl AppState {
     /// The state of one node; starts the intake writer.
     pub fn new(db: Database, config: Config) -> Result<Self, crate::app::DbError> {
         let intake = crate::app::intake::Intake::start(&config.database_url)?;
+        let mut conn = db.get()?;
+        let pending = crate::app::setup::pending(&mut conn).unwrap_or(false);
+        drop(conn);
         Ok(Self {
+            site: Arc::new(config.site.clone()),
             limits: throttle::Limits::new(&config),
             exports: Arc::new(tokio::sync::Semaphore::new(
                 config.export_concurrency.max(1),
@@ -67,7 +91,50 @@ impl AppState {
             config: Arc::new(config),
             intake,
             cache: cache::Cache::default(),
+            setup: Arc::new(SetupWatch {
+                pending: std::sync::atomic::AtomicBool::new(pending),
+                checked_at: std::sync::Mutex::new(Some(std::time::Instant::now())),
+            }),
         })
+    }
+
+    /// Whether the site waits for its first administrator.
+    pub async fn setup_pending(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        if !self.setup.pending.load(Ordering::Relaxed) {
+            return false;
+        }
+        let due = {
+            let mut at = self
+                .setup
+                .checked_at
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let due = at.is_none_or(|t| t.elapsed() >= SetupWatch::RECHECK);
+            if due {
+                *at = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if due {
+            let still = self
+                .with_conn(|conn| Ok(crate::app::setup::pending(conn)?))
+                .await
+                .unwrap_or(true);
+            if !still {
+                self.setup.done();
+            }
+            return still;
+        }
+        true
+    }
+
+    /// What every page's header and footer show.
+    pub async fn chrome(&self) -> session::Chrome {
+        session::Chrome {
+            site: self.site.clone(),
+            setup_pending: self.setup_pending().await,
+        }
     }
 
     /// The client's address, for rate limits (the proxy's header only when trusted).
@@ -138,6 +205,18 @@ async fn lang_and_request_id(
     Ok(res)
 }
 
+/// Every request runs with its page chrome (the site's identity, whether setup is pending).
+async fn with_chrome(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let chrome = match req.app_data::<web::Data<AppState>>().cloned() {
+        Some(state) => state.chrome().await,
+        None => session::Chrome::default(),
+    };
+    session::CHROME.scope(chrome, next.call(req)).await
+}
+
 /// The whole application, as served and as tested.
 pub fn build_app(
     state: web::Data<AppState>,
@@ -192,6 +271,7 @@ pub fn build_app(
                     "camera=(), microphone=(), geolocation=(), interest-cohort=()",
                 )),
         )
+        .wrap(from_fn(with_chrome))
         .wrap(TracingLogger::default())
         .configure(routes::routes)
         .default_service(web::to(not_found))

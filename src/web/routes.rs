@@ -137,6 +137,9 @@ route_table! {
     GET "/c/{slug}/report" => public::report::show, Public;
     GET "/track" => public::track::form, Public;
     GET "/track/{code}" => public::track::show, Public;
+    GET "/setup" => public::setup::form, Public;
+    POST "/setup" => public::setup::submit, Public;
+    GET "/privacy" => public::privacy::show, Public;
     GET "/login" => public::login::form, Public;
     POST "/login" => public::login::submit, Public;
     POST "/logout" => public::login::logout, Public;
@@ -167,6 +170,7 @@ route_table! {
     POST "/staff/consultations/{id}/edit" => staff::consultations::edit, Office;
     POST "/staff/consultations/{id}/open" => staff::consultations::open, Office;
     POST "/staff/consultations/{id}/close" => staff::consultations::close, Office;
+    POST "/staff/consultations/{id}/delete" => staff::consultations::delete, Office;
     GET "/staff/consultations/{id}/drafts/new" => staff::imports::new_form, Office;
     POST "/staff/consultations/{id}/drafts" => staff::imports::stage, Office;
     GET "/staff/consultations/{id}/imports/{import_id}" => staff::imports::preview, Office;
@@ -206,6 +210,7 @@ route_table! {
 
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
+    POST "/api/v1/setup" => public::setup::api, Public;
     DELETE "/api/v1/session" => public::login::api_logout, Public;
     GET "/api/v1/units" => api::units::list, Internal;
     POST "/api/v1/units" => api::units::create, Office;
@@ -226,6 +231,7 @@ route_table! {
     POST "/api/v1/consultations" => api::consultations::create, Office;
     GET "/api/v1/consultations/{id}" => api::consultations::show, Public;
     PATCH "/api/v1/consultations/{id}" => api::consultations::update, Office;
+    DELETE "/api/v1/consultations/{id}" => api::consultations::delete, Office;
     POST "/api/v1/consultations/{id}/open" => api::consultations::open, Office;
     POST "/api/v1/consultations/{id}/close" => api::consultations::close, Office;
     POST "/api/v1/consultations/{id}/submissions" => api::submissions::create, Public;

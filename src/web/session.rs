@@ -11,14 +11,44 @@ pub const SESSION_SECRET_KEY: &str = "sid";
 pub const SESSION_NAME_KEY: &str = "uname";
 pub const SESSION_ROLE_KEY: &str = "urole";
 
-/// The header's view of the visitor.
+/// What every page's header and footer show besides the visitor: the site's identity, and
+/// whether the site still waits for its first administrator.
 #[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub site: std::sync::Arc<crate::config::SiteIdentity>,
+    pub setup_pending: bool,
+}
+
+tokio::task_local! {
+    /// The chrome of the request being served (set around every request by the app).
+    pub static CHROME: Chrome;
+}
+
+/// The current request's chrome (empty outside a request).
+pub fn chrome() -> Chrome {
+    CHROME.try_with(Chrome::clone).unwrap_or_default()
+}
+
+/// The header's view of the visitor.
+#[derive(Debug, Clone)]
 pub struct Nav {
     pub user_name: Option<String>,
     pub role: Option<String>,
     /// The CSRF token for the logout form (only for signed-in users: anonymous pages set no
     /// cookie).
     pub csrf: String,
+    pub chrome: Chrome,
+}
+
+impl Default for Nav {
+    fn default() -> Self {
+        Self {
+            user_name: None,
+            role: None,
+            csrf: String::new(),
+            chrome: chrome(),
+        }
+    }
 }
 
 impl Nav {
@@ -35,7 +65,17 @@ impl Nav {
             user_name: session.get::<String>(SESSION_NAME_KEY).ok().flatten(),
             role: session.get::<String>(SESSION_ROLE_KEY).ok().flatten(),
             csrf: csrf_token(session),
+            chrome: chrome(),
         }
+    }
+
+    /// The site's name as configured, or `fallback` (the catalog's).
+    pub fn site_name(&self, fallback: &str) -> String {
+        self.chrome
+            .site
+            .name
+            .clone()
+            .unwrap_or_else(|| fallback.to_string())
     }
 
     /// Where the header's workbench link goes for this user.

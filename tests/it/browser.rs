@@ -311,7 +311,7 @@ impl Site {
                 .env("YIJIAN_BIND", format!("127.0.0.1:{port}"))
                 .env_remove("YIJIAN_DATABASE_URL")
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(std::fs::File::create(dir.path().join("server.log")).unwrap())
                 .spawn()
                 .unwrap(),
         );
@@ -321,6 +321,11 @@ impl Site {
             port,
             _process: process,
         }
+    }
+
+    /// What the server wrote to its log so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
     /// Runs a `yijian` command against the site's database; returns what it printed.
@@ -1022,5 +1027,105 @@ fn the_triage_keyboard_in_a_real_browser() {
     let o = opinion();
     assert_eq!(o["decision"]["state"], "approved", "A approves: {o}");
     assert_eq!(o["decision"]["status"], "not_adopted");
+    drop(server);
+}
+
+/// A newcomer's first run: the setup link from the server's log, the administrator with the
+/// sample consultation, then a citizen on a 375 px phone finds the sample on the home page,
+/// comments on it with two clauses ticked, gets the receipt and finds 意见查询 from the home
+/// page; axe-core finds nothing on any of those pages.
+#[test]
+fn first_run_from_the_setup_link_to_a_comment() {
+    let Some(axe) = browser_tools() else {
+        return;
+    };
+    let server = Site::start();
+    let port = server.port;
+    let log = server.log();
+    let link = log
+        .split_whitespace()
+        .find(|w| w.contains("/setup?token="))
+        .unwrap_or_else(|| panic!("no setup link in the log: {log}"))
+        .to_string();
+    assert!(
+        link.starts_with(&format!("http://127.0.0.1:{port}/setup?token=yjsetup_")),
+        "{link}"
+    );
+    assert!(log.contains("cargo run -- user create"), "{log}");
+    let (_driver, dport) = chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let d = Driver::new(dport, true, profile.path());
+    let base = format!("http://127.0.0.1:{port}");
+
+    d.go(&format!("{base}/"));
+    assert!(
+        d.source().contains("尚未完成初始设置"),
+        "the banner says setup is pending"
+    );
+    assert_eq!(
+        d.axe(&axe),
+        Vec::<String>::new(),
+        "home page, setup pending"
+    );
+
+    d.go(&link);
+    d.wait_for_text("初始设置");
+    assert!(d.fits_width(), "setup page fits 375 px");
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "setup page");
+    d.type_into("#name", "管理员");
+    d.type_into("#email", "admin@example.org");
+    d.type_into("#password", "a long password 1");
+    d.click("form.stack button[type=submit]");
+    let page = d.wait_for_text("【示例】");
+    assert!(page.contains("【示例】"), "the sample's staff page");
+    assert!(!page.contains("尚未完成初始设置"), "the banner is gone");
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "the sample's staff page");
+    // The link is used up.
+    assert_eq!(http(port, "GET", &link[base.len()..], &[], b"").0, 404);
+
+    // Signed out, as a citizen.
+    d.click("form[action='/logout'] button");
+    d.go(&format!("{base}/"));
+    let home = d.wait_for_text("【示例】");
+    assert!(home.contains("意见查询"));
+    d.click("ul.cards a[href^='/c/']");
+    d.wait_for_text("clause-label");
+    assert!(d.fits_width(), "the sample's page fits 375 px");
+    d.click("a[href*='/comment?clause=']");
+    d.wait_for_text("idempotency_key");
+    assert!(d.fits_width(), "the form fits 375 px");
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "comment form");
+    let ticked = "return document.querySelectorAll('input[name=clause_ids]:checked').length;";
+    assert_eq!(
+        d.script(ticked),
+        json!(1),
+        "the clause from the link is ticked"
+    );
+    // Open another section and tick one of its clauses by tapping.
+    d.click(".clause-tree details:not([open]) > summary");
+    d.click(".clause-tree details[open] input[name=clause_ids]:not(:checked)");
+    assert_eq!(d.script(ticked), json!(2), "two clauses ticked");
+    let text = "建议把示例条款中的任务分工写得更具体，并明确完成时限。";
+    d.type_into("#body", text);
+    let count = d.wait_for_text("/ 10000 字");
+    assert!(count.contains("/ 10000 字"), "the live counter");
+    d.type_into("#phone", "027-12345678");
+    d.click("form.stack button[type=submit]");
+    let receipt = d.wait_for_text("您的意见已收到");
+    assert!(receipt.contains(text), "{receipt}");
+    assert!(d.url().contains("/track/YJ-"));
+    assert!(!receipt.contains("027-12345678"));
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "receipt");
+
+    // 意见查询 from the home page.
+    d.go(&format!("{base}/"));
+    d.click("main a[href='/track']");
+    d.wait_for_text("YJ-XXXX-XXXX");
+    assert!(d.url().ends_with("/track"), "{}", d.url());
+    assert!(d.fits_width(), "tracking page fits 375 px");
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "tracking page");
+    d.go(&format!("{base}/privacy"));
+    d.wait_for_text("个人信息保护说明");
+    assert_eq!(d.axe(&axe), Vec::<String>::new(), "privacy notice");
     drop(server);
 }

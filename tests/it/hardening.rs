@@ -58,7 +58,7 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
             .send(TestRequest::put().uri(&format!("/api/v1/consultations/{id}")))
             .await;
         assert_eq!(r.status, 405);
-        assert_eq!(r.header("allow"), Some("GET, PATCH"));
+        assert_eq!(r.header("allow"), Some("GET, PATCH, DELETE"));
         assert_eq!(r.json()["error"], "method_not_allowed");
         let r = app.send(TestRequest::get().uri("/api/v1/session")).await;
         assert_eq!(r.status, 405);

@@ -48,8 +48,7 @@ async fn a_person_comments_on_a_clause_and_gets_a_receipt() {
         let form = b.get(&format!("/c/{slug}/comment?clause={clause}")).await;
         assert_eq!(form.status, 200);
         assert!(
-            form.text()
-                .contains(&format!("value=\"{clause}\" selected")),
+            form.text().contains(&format!("value=\"{clause}\" checked")),
             "pre-filled from the link"
         );
         let csrf = Browser::csrf(&form);

@@ -15,6 +15,7 @@ mod mail;
 mod permissions;
 mod report;
 mod sessions;
+mod setup;
 mod solicitations;
 mod support;
 mod triage;

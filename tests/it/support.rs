@@ -164,14 +164,19 @@ impl Resp {
 
 impl TestApp {
     pub async fn new(test_db: TestDb) -> Self {
+        Self::with_settings(test_db, |_| {}).await
+    }
+
+    /// The application with some settings of the test's own.
+    pub async fn with_settings(test_db: TestDb, change: impl FnOnce(&mut Settings)) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let config = Settings {
+        let mut settings = Settings {
             data_dir: data_dir.path().to_path_buf(),
             database_url: Some(test_db.url.clone()),
             ..Settings::default()
-        }
-        .resolve()
-        .expect("config");
+        };
+        change(&mut settings);
+        let config = settings.resolve().expect("config");
         let db = test_db.connect();
         db.migrate().expect("migrate");
         let state = web::Data::new(AppState::new(db.clone(), config.clone()).expect("state"));

@@ -61,10 +61,17 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
     let actor = user.0.map_or_else(|| Actor::public(None), |u| u.actor());
-    let c = state
-        .with_conn(move |conn| Ok(app::public::consultation(conn, &id, &actor)?))
+    let (c, sample) = state
+        .with_conn(move |conn| {
+            let c = app::public::consultation(conn, &id, &actor)?;
+            let sample = app::consultations::is_sample(conn, &id)?;
+            Ok((c, sample))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
+    let mut body = consultation_json(&c, state.config.timezone);
+    // The sample made at setup says so.
+    body["sample"] = json!(sample);
+    Ok(HttpResponse::Ok().json(body))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -166,4 +173,18 @@ pub async fn update(
         })
         .await?;
     Ok(HttpResponse::Ok().json(consultation_json(&c, tz)))
+}
+
+/// `DELETE /api/v1/consultations/{id}`: the sample, or a draft never opened (409 otherwise).
+pub async fn delete(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    state
+        .with_conn(move |conn| Ok(app::consultations::delete(conn, &id, &actor)?))
+        .await?;
+    state.cache.forget_pages();
+    Ok(HttpResponse::NoContent().finish())
 }

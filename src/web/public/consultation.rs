@@ -166,7 +166,7 @@ pub async fn show(
     let nav = Nav::from_session(&session);
     let slug = slug.into_inner();
     // Anonymous visitors all see the same page: serve it from the cache for a few seconds.
-    let key = format!("c/{slug}/{}", t.lang());
+    let key = format!("c/{slug}/{}/{}", t.lang(), nav.chrome.setup_pending);
     let anonymous = nav.user_name.is_none();
     let gzip = crate::web::cache::accepts_gzip(
         req.headers()
@@ -256,6 +256,22 @@ pub struct ClauseOption {
     pub selected: bool,
 }
 
+/// A top-level clause with everything under it: one collapsible group of checkboxes.
+pub struct ClauseSection {
+    pub head: ClauseOption,
+    pub children: Vec<ClauseOption>,
+}
+
+impl ClauseSection {
+    /// Open when something in it is chosen.
+    pub fn has_selected(&self) -> bool {
+        self.head.selected || self.children.iter().any(|c| c.selected)
+    }
+}
+
+/// The longest comment, in characters (as the validation counts).
+pub const BODY_MAX: usize = 10_000;
+
 #[derive(Template)]
 #[template(path = "comment_form.html")]
 struct CommentPage {
@@ -268,7 +284,7 @@ struct CommentPage {
     not_yet: bool,
     csrf: String,
     idempotency_key: String,
-    options: Vec<ClauseOption>,
+    options: Vec<ClauseSection>,
     form: CommentInput,
     errors: BTreeMap<String, String>,
     /// A message for the whole form (closed window, rate limit).
@@ -286,7 +302,23 @@ pub struct FormQuery {
     pub clause: Option<String>,
 }
 
-fn options(t: &Tr, l: &Loaded, selected: &[String]) -> Vec<ClauseOption> {
+fn options(t: &Tr, l: &Loaded, selected: &[String]) -> Vec<ClauseSection> {
+    let flat = flat_options(t, l, selected);
+    let top = flat.iter().map(|o| o.depth).min().unwrap_or(0);
+    let mut sections: Vec<ClauseSection> = Vec::new();
+    for o in flat {
+        match sections.last_mut() {
+            Some(s) if o.depth > top => s.children.push(o),
+            _ => sections.push(ClauseSection {
+                head: o,
+                children: Vec::new(),
+            }),
+        }
+    }
+    sections
+}
+
+fn flat_options(t: &Tr, l: &Loaded, selected: &[String]) -> Vec<ClauseOption> {
     l.tree
         .as_ref()
         .map(|tree| {
@@ -386,6 +418,19 @@ pub async fn submit(
             let (errors, notice) = match &e {
                 AppError::Validation(f) => {
                     let mut errors = crate::web::shared::field_errors(&t, f);
+                    let n = input.body.trim().chars().count();
+                    if n > BODY_MAX && errors.contains_key("body") {
+                        errors.insert(
+                            "body".into(),
+                            t.tf(
+                                "comment.body_too_long",
+                                &[
+                                    ("n", n.to_string().as_str()),
+                                    ("max", BODY_MAX.to_string().as_str()),
+                                ],
+                            ),
+                        );
+                    }
                     let notice = errors.remove("window").or_else(|| errors.remove("spam"));
                     (errors, notice)
                 }

@@ -64,7 +64,7 @@ pub struct LoginForm {
 
 /// Checks the rate limits, then the password; opens a server-side session and puts its secret
 /// in the cookie. Only failed attempts count against the limits.
-async fn sign_in(
+pub(super) async fn sign_in(
     state: &AppState,
     req: &HttpRequest,
     session: &Session,

@@ -4,5 +4,7 @@ pub mod consultation;
 pub mod health;
 pub mod home;
 pub mod login;
+pub mod privacy;
 pub mod report;
+pub mod setup;
 pub mod track;

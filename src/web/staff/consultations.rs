@@ -169,6 +169,8 @@ struct ShowPage {
     title: String,
     csrf: String,
     c: Consultation,
+    /// The sample created at setup.
+    sample: bool,
     opens: String,
     closes: String,
     tree: Option<DraftTree>,
@@ -178,6 +180,11 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    /// The sample, or a draft never opened, can be deleted in one action.
+    fn deletable(&self) -> bool {
+        self.sample || self.c.status == "draft"
+    }
+
     fn status_label(&self) -> String {
         self.t.t(&format!("status.{}", self.c.status))
     }
@@ -197,11 +204,12 @@ async fn render_show(
         crate::domain::Role::Approver,
     ])?;
     let actor = user.actor();
-    let (c, tree) = state
+    let (c, tree, sample) = state
         .with_conn(move |conn| {
             let c = app::consultations::find(conn, &id, &actor)?;
             let tree = app::drafts::current_tree(conn, &id)?;
-            Ok((c, tree))
+            let sample = app::consultations::is_sample(conn, &id)?;
+            Ok((c, tree, sample))
         })
         .await?;
     fn count(cs: &[app::drafts::TreeClause]) -> usize {
@@ -220,6 +228,7 @@ async fn render_show(
             .map(|tr| flatten(&t, &tr.clauses))
             .unwrap_or_default(),
         c,
+        sample,
         tree,
         error,
         t,
@@ -305,6 +314,23 @@ pub async fn open(
         true,
     )
     .await
+}
+
+/// `POST /staff/consultations/{id}/delete`: the sample, or a draft never opened.
+pub async fn delete(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    id: web::Path<uuid::Uuid>,
+    form: web::Form<LifecycleForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&session, &form.csrf_token)?;
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    state
+        .with_conn(move |conn| Ok(app::consultations::delete(conn, &id, &actor)?))
+        .await?;
+    state.cache.forget_pages();
+    Ok(page::see_other("/staff"))
 }
 
 pub async fn close(
