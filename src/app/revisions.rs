@@ -506,3 +506,106 @@ pub fn tracked_changes(conn: &mut DbConnection, submission_id: &str) -> Result<V
         Ok(out)
     })
 }
+
+/// Something the office may want to look at before publishing the report (never blocking):
+/// an adopted opinion whose clauses did not change in the latest version
+/// (`adopted_unchanged`), or a change of the latest version that no opinion explains
+/// (`unexplained_change`; the office may note 根据工作需要调整).
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionWarning {
+    pub kind: &'static str,
+    pub opinion_id: Option<String>,
+    pub tracking_code: Option<String>,
+    /// The clause's label (the new one; the old one for a deleted clause).
+    pub label: Option<String>,
+}
+
+impl RevisionWarning {
+    /// The warning as a sentence in `locale`.
+    pub fn message(&self, locale: crate::i18n::Locale) -> String {
+        crate::i18n::tf(
+            locale,
+            &format!("revision.warning.{}", self.kind),
+            &[
+                ("code", self.tracking_code.as_deref().unwrap_or("")),
+                ("label", self.label.as_deref().unwrap_or("")),
+            ],
+        )
+    }
+}
+
+/// The warnings about the latest version against the one before it; none with one version.
+pub fn warnings(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    actor: &Actor,
+) -> Result<Vec<RevisionWarning>> {
+    actor.require(READERS)?;
+    db::read(conn, |conn| {
+        let vs = db::drafts::versions(conn, consultation_id)?;
+        let [.., prev, last] = vs.as_slice() else {
+            return Ok(Vec::new());
+        };
+        let p = pair(conn, prev, last)?;
+        let mut out = Vec::new();
+        let linked: HashSet<String> = db::revisions::linked_opinions(conn, consultation_id)?
+            .into_iter()
+            .collect();
+        let old_index: HashMap<&str, usize> = p
+            .old
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        // Per opinion (in order): whether any of its clauses of the previous version changed.
+        let mut opinions: Vec<(String, String, bool)> = Vec::new();
+        for (oid, code, clause) in db::revisions::adopted_clauses(conn, consultation_id)? {
+            let Some(&i) = old_index.get(clause.as_str()) else {
+                continue;
+            };
+            let changed = p
+                .alignment
+                .row_of_old(i)
+                .is_some_and(|r| is_change(r.kind, &r.changes) || r.kind == Kind::Deleted);
+            match opinions.iter_mut().find(|(o, ..)| *o == oid) {
+                Some(e) => e.2 |= changed,
+                None => opinions.push((oid, code, changed)),
+            }
+        }
+        for (oid, code, changed) in opinions {
+            if !changed && !linked.contains(&oid) {
+                out.push(RevisionWarning {
+                    kind: "adopted_unchanged",
+                    opinion_id: Some(oid),
+                    tracking_code: Some(code),
+                    label: None,
+                });
+            }
+        }
+        let after_ids: Vec<String> = p.new.iter().map(|c| c.id.clone()).collect();
+        let explained: HashSet<String> = db::revisions::confirmed_on(conn, &after_ids)?
+            .into_iter()
+            .map(|l| l.clause_id)
+            .collect();
+        for r in &p.alignment.rows {
+            if !is_change(r.kind, &r.changes) && r.kind != Kind::Deleted {
+                continue;
+            }
+            if r.after.iter().any(|&j| explained.contains(&p.new[j].id)) {
+                continue;
+            }
+            let label = match (r.after.first(), r.before.first()) {
+                (Some(&j), _) => p.new[j].path.concat() + &p.new[j].label,
+                (None, Some(&i)) => p.old[i].path.concat() + &p.old[i].label,
+                (None, None) => continue,
+            };
+            out.push(RevisionWarning {
+                kind: "unexplained_change",
+                opinion_id: None,
+                tracking_code: None,
+                label: Some(label),
+            });
+        }
+        Ok(out)
+    })
+}

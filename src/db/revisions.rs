@@ -149,3 +149,38 @@ pub fn confirmed_of_submission(
         .select((opinion_changes::opinion_id, opinion_changes::clause_id))
         .load(conn)?)
 }
+
+/// The clauses of a consultation's adopted and partially adopted opinions:
+/// (opinion id, tracking code, clause id).
+pub fn adopted_clauses(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<(String, String, String)>, DbError> {
+    Ok(opinions::table
+        .inner_join(submissions::table)
+        .inner_join(decisions::table.inner_join(decision_statuses::table))
+        .inner_join(opinion_clauses::table)
+        .filter(opinions::consultation_id.eq(consultation_id))
+        .filter(decision_statuses::counts_as.eq_any(["adopted", "partially_adopted"]))
+        .order((submissions::received_at.asc(), opinions::position.asc()))
+        .select((
+            opinions::id,
+            submissions::tracking_code,
+            opinion_clauses::clause_id,
+        ))
+        .load(conn)?)
+}
+
+/// The opinions of a consultation with at least one confirmed link.
+pub fn linked_opinions(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<String>, DbError> {
+    Ok(opinion_changes::table
+        .inner_join(opinions::table)
+        .filter(opinions::consultation_id.eq(consultation_id))
+        .filter(opinion_changes::state.eq("confirmed"))
+        .select(opinion_changes::opinion_id)
+        .distinct()
+        .load(conn)?)
+}

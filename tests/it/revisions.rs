@@ -315,6 +315,25 @@ async fn a_revised_version_its_comparison_and_the_opinions_it_enacts() {
             .sum();
         assert_eq!(after, new.len());
 
+        // Readiness warns, without blocking: the inserted and the deleted item explain no
+        // opinion; the adopted opinion is linked.
+        let r = app
+            .get_as(
+                &format!("/api/v1/consultations/{cid}/report/readiness"),
+                &staff,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let warnings = r.json()["warnings"].clone();
+        let kinds: Vec<&str> = warnings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, vec!["unexplained_change"; 2], "{warnings}");
+        assert!(warnings.to_string().contains("二、(一)4."), "{warnings}");
+
         // HTML, DOCX, XLSX.
         let r = app
             .get_as(&format!("{path}?format=html&unchanged=false"), &staff)

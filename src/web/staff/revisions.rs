@@ -31,6 +31,8 @@ struct ComparisonPage {
     table: Option<String>,
     error: Option<String>,
     can_publish: bool,
+    /// Adopted opinions left unchanged, changes no opinion explains: (message, link).
+    warnings: Vec<(String, Option<String>)>,
 }
 
 /// `GET /staff/consultations/{id}/comparison?from=&to=&unchanged=`
@@ -48,7 +50,7 @@ pub async fn show(
     }
     let (actor, id) = (user.actor(), id.into_inner().to_string());
     let cid = id.clone();
-    let (c, versions, cmp) = state
+    let (c, versions, cmp, warnings) = state
         .with_conn(move |conn| {
             let c = app::consultations::find(conn, &cid, &actor)?;
             let vs = revisions::versions(conn, &cid, &actor)?;
@@ -57,9 +59,21 @@ pub async fn show(
             } else {
                 None
             };
-            Ok((c, vs, cmp))
+            let warnings = revisions::warnings(conn, &cid, &actor)?;
+            Ok((c, vs, cmp, warnings))
         })
         .await?;
+    let warnings = warnings
+        .iter()
+        .map(|w| {
+            (
+                w.message(t.locale),
+                w.opinion_id
+                    .as_ref()
+                    .map(|o| format!("/staff/opinions/{o}")),
+            )
+        })
+        .collect();
     let (table, error, from, to) = match cmp {
         Some(Ok(cmp)) => (
             Some(export::comparison::html_table(&cmp)),
@@ -88,6 +102,7 @@ pub async fn show(
         table,
         error,
         can_publish: app::OFFICE.contains(&user.role),
+        warnings,
         t,
     };
     page::html(&page)
