@@ -416,11 +416,14 @@ pub struct TrackedChange {
     pub after: ClauseCell,
     pub changes: Vec<Change>,
     /// The before and after text in pieces `(same|deleted|added, text)`, for marking.
-    pub before_parts: Vec<(String, String)>,
-    pub after_parts: Vec<(String, String)>,
+    pub before_parts: Parts,
+    pub after_parts: Parts,
 }
 
-fn parts(v: &ChangeView) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// Pieces of a text, `(same|deleted|added, text)`.
+type Parts = Vec<(String, String)>;
+
+fn parts(v: &ChangeView) -> (Parts, Parts) {
     if v.changes.is_empty() {
         let before = v
             .before

@@ -284,16 +284,25 @@ pub async fn readiness(
             ))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
+    let mut body = json!({
         "ready": missing.is_empty(),
         "missing": missing.iter().map(|m| missing_json(&t, &id, m)).collect::<Vec<_>>(),
-        // About the revised version; they never block publishing.
-        "warnings": warnings.iter().map(|w| json!({
-            "kind": w.kind,
-            "message": w.message(t.locale),
-            "opinion_id": w.opinion_id,
-            "tracking_code": w.tracking_code,
-            "label": w.label,
-        })).collect::<Vec<_>>(),
-    })))
+    });
+    // About the revised version, present only when there are some; they never block
+    // publishing.
+    if !warnings.is_empty() {
+        body["warnings"] = warnings
+            .iter()
+            .map(|w| {
+                json!({
+                    "kind": w.kind,
+                    "message": w.message(t.locale),
+                    "opinion_id": w.opinion_id,
+                    "tracking_code": w.tracking_code,
+                    "label": w.label,
+                })
+            })
+            .collect();
+    }
+    Ok(HttpResponse::Ok().json(body))
 }
