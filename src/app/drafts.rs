@@ -242,14 +242,26 @@ pub fn undo(
     })
 }
 
-/// Saves a staged import as the consultation's current draft version.
+/// Saves a staged import as the consultation's next draft version.
 pub fn save(
     conn: &mut DbConnection,
     consultation_id: &str,
     import_id: &str,
     actor: &Actor,
 ) -> Result<DraftTree> {
+    save_named(conn, consultation_id, import_id, None, actor)
+}
+
+/// [`save`], the office naming the version (修改稿, 送审稿 …).
+pub fn save_named(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    import_id: &str,
+    label: Option<&str>,
+    actor: &Actor,
+) -> Result<DraftTree> {
     actor.require(OFFICE)?;
+    let label = check_label(label)?;
     db::write(conn, |conn| {
         let import = load_import(conn, consultation_id, import_id)?;
         if let Some(v) = &import.saved_version_id {
@@ -263,6 +275,7 @@ pub fn save(
             &parsed,
             &import.source_text,
             import.filename.as_deref(),
+            label.as_deref(),
             actor,
         )?;
         if !db::drafts::mark_import_saved(conn, import_id, &version_id)? {
@@ -280,7 +293,34 @@ pub fn import(
     bytes: &[u8],
     actor: &Actor,
 ) -> Result<DraftTree> {
+    import_named(conn, consultation_id, filename, bytes, None, actor)
+}
+
+/// The longest name of a version, in characters.
+pub const LABEL_MAX: usize = 40;
+
+fn check_label(label: Option<&str>) -> Result<Option<String>> {
+    match label.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(l) if l.chars().count() > LABEL_MAX => Err(Error::field("label", "draft.error.label")),
+        Some(l) => Ok(Some(l.to_string())),
+    }
+}
+
+/// [`import`], the office naming the version (修改稿, 送审稿 …). The first version is
+/// published at once; so is any version imported before the consultation opens (it replaces
+/// the draft being prepared). A version imported later is a revision: stored, compared, but
+/// not shown on the public page until the office publishes it ([`publish_version`]).
+pub fn import_named(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    filename: Option<&str>,
+    bytes: &[u8],
+    label: Option<&str>,
+    actor: &Actor,
+) -> Result<DraftTree> {
     actor.require(OFFICE)?;
+    let label = check_label(label)?;
     let (decoded, parsed) = decode_and_parse(filename, bytes)?;
     db::write(conn, |conn| {
         let version_id = store(
@@ -289,6 +329,7 @@ pub fn import(
             &parsed,
             &decoded.text,
             filename,
+            label.as_deref(),
             actor,
         )?;
         let mut tree = load_tree(conn, &version_id)?;
@@ -310,9 +351,10 @@ fn store(
     parsed: &ParsedDraft,
     source: &str,
     filename: Option<&str>,
+    label: Option<&str>,
     actor: &Actor,
 ) -> Result<String> {
-    check_consultation(conn, consultation_id)?;
+    let consultation = check_consultation(conn, consultation_id)?;
     let names = unit_index(conn)?;
     let version_no = db::drafts::next_version_no(conn, consultation_id)?;
     let version_id = db::new_id();
@@ -385,11 +427,13 @@ fn store(
         units: unit_rows,
         ..
     } = rows;
-    let label = if version_no == 1 {
+    let label = label.unwrap_or(if version_no == 1 {
         "征求意见稿"
     } else {
         "修改稿"
-    };
+    });
+    let published = version_no == 1 || consultation.status == "draft";
+    let now = db::now();
     db::drafts::insert_version(
         conn,
         &NewDraftVersion {
@@ -402,9 +446,10 @@ fn store(
             source_filename: filename,
             front_matter: &parsed.front_matter,
             trailer: &parsed.trailer,
-            is_current: true,
+            is_current: published,
             created_by: actor.user_id.as_deref(),
-            created_at: db::now(),
+            created_at: now,
+            published_at: published.then_some(now),
         },
         &clause_rows,
         &duty_rows,
@@ -416,6 +461,8 @@ fn store(
             consultation_id: Some(consultation_id),
             after: Some(json!({
                 "version_no": version_no,
+                "label": label,
+                "published": published,
                 "clauses": clause_rows.len(),
                 "duties": duty_rows.len(),
                 "filename": filename,
@@ -522,4 +569,34 @@ pub fn current_tree(conn: &mut DbConnection, consultation_id: &str) -> Result<Op
         Some(v) => Ok(Some(load_tree(conn, &v.id)?)),
         None => Ok(None),
     }
+}
+
+/// Publishes a later version: the public page shows it from now on.
+pub fn publish_version(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    version_no: i64,
+    actor: &Actor,
+) -> Result<db::drafts::VersionSummary> {
+    actor.require(OFFICE)?;
+    db::write(conn, |conn| {
+        check_consultation(conn, consultation_id)?;
+        let v = db::drafts::versions(conn, consultation_id)?
+            .into_iter()
+            .find(|v| v.version_no == version_no)
+            .ok_or(Error::NotFound)?;
+        db::drafts::publish_version(conn, consultation_id, &v.id)?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(consultation_id),
+                after: Some(json!({ "version_no": version_no })),
+                ..actor.audit("draft.publish", "draft_version", &v.id)
+            },
+        )?;
+        db::drafts::versions(conn, consultation_id)?
+            .into_iter()
+            .find(|x| x.id == v.id)
+            .ok_or(Error::NotFound)
+    })
 }

@@ -9,6 +9,7 @@ pub mod intake;
 pub mod outbox;
 pub mod public;
 pub mod report;
+pub mod revisions;
 pub mod schedule;
 pub mod sessions;
 pub mod setup;

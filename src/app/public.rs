@@ -70,6 +70,8 @@ pub struct Tracked {
     /// Whether the report is out (and decisions are shown).
     pub published: bool,
     pub decisions: Vec<TrackedDecision>,
+    /// The changes of a published later version that enact this submission's opinions.
+    pub changes: Vec<super::revisions::TrackedChange>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +99,7 @@ pub fn track(conn: &mut DbConnection, code: &str) -> Result<Tracked> {
         })
         .collect();
     Ok(Tracked {
+        changes: super::revisions::tracked_changes(conn, &s.id)?,
         clauses: db::submissions::clauses_of(conn, &s.id)?,
         tracking_code: s.tracking_code,
         consultation_id: c.id,

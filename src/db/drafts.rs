@@ -21,6 +21,7 @@ pub struct DraftVersion {
     pub is_current: bool,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -38,6 +39,7 @@ pub struct NewDraftVersion<'a> {
     pub is_current: bool,
     pub created_by: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -83,7 +85,7 @@ pub fn next_version_no(conn: &mut DbConnection, consultation_id: &str) -> Result
     Ok(max.unwrap_or(0) + 1)
 }
 
-/// Stores a version as the current one, with its clauses and duties.
+/// Stores a version with its clauses and duties; a current one replaces the current one.
 pub fn insert_version(
     conn: &mut DbConnection,
     v: &NewDraftVersion<'_>,
@@ -91,11 +93,13 @@ pub fn insert_version(
     duty_rows: &[DutyRow],
     unit_rows: &[DutyUnitRow],
 ) -> Result<(), DbError> {
-    diesel::update(
-        draft_versions::table.filter(draft_versions::consultation_id.eq(v.consultation_id)),
-    )
-    .set(draft_versions::is_current.eq(false))
-    .execute(conn)?;
+    if v.is_current {
+        diesel::update(
+            draft_versions::table.filter(draft_versions::consultation_id.eq(v.consultation_id)),
+        )
+        .set(draft_versions::is_current.eq(false))
+        .execute(conn)?;
+    }
     diesel::insert_into(draft_versions::table)
         .values(v)
         .execute(conn)?;
@@ -258,4 +262,62 @@ pub fn find_version_consultation(
         .find(version_id)
         .select(draft_versions::consultation_id)
         .first(conn)?)
+}
+
+/// A version without its text, for lists.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = draft_versions)]
+pub struct VersionSummary {
+    pub id: String,
+    pub version_no: i64,
+    pub label: String,
+    pub title: Option<String>,
+    pub is_current: bool,
+    pub created_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+/// A consultation's versions, oldest first.
+pub fn versions(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<VersionSummary>, DbError> {
+    Ok(draft_versions::table
+        .filter(draft_versions::consultation_id.eq(consultation_id))
+        .order(draft_versions::version_no.asc())
+        .select(VersionSummary::as_select())
+        .load(conn)?)
+}
+
+/// Publishes a version: it becomes the one the public page shows.
+pub fn publish_version(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    version_id: &str,
+) -> Result<(), DbError> {
+    diesel::update(
+        draft_versions::table.filter(draft_versions::consultation_id.eq(consultation_id)),
+    )
+    .set(draft_versions::is_current.eq(false))
+    .execute(conn)?;
+    diesel::update(draft_versions::table.find(version_id))
+        .set(draft_versions::is_current.eq(true))
+        .execute(conn)?;
+    diesel::update(
+        draft_versions::table
+            .find(version_id)
+            .filter(draft_versions::published_at.is_null()),
+    )
+    .set(draft_versions::published_at.eq(Some(super::now())))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A version's clauses in document order.
+pub fn clause_rows(conn: &mut DbConnection, version_id: &str) -> Result<Vec<ClauseRow>, DbError> {
+    Ok(clauses::table
+        .filter(clauses::version_id.eq(version_id))
+        .order(clauses::position.asc())
+        .select(ClauseRow::as_select())
+        .load(conn)?)
 }

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod notices;
 pub mod outbox;
 pub mod report;
+pub mod revisions;
 pub mod schema;
 pub mod sessions;
 pub mod setup;

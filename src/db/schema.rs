@@ -117,6 +117,7 @@ diesel::table! {
         is_current -> Bool,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
     }
 }
 diesel::table! {
@@ -456,7 +457,20 @@ diesel::joinable!(solicitation_replies -> submissions (submission_id));
 diesel::joinable!(solicitation_replies -> attachments (attachment_id));
 diesel::joinable!(solicitation_replies -> users (submitted_by));
 
+diesel::table! {
+    opinion_changes (opinion_id, clause_id) {
+        opinion_id -> Text,
+        clause_id -> Text,
+        state -> Text,
+        linked_by -> Nullable<Text>,
+        linked_at -> Timestamp,
+    }
+}
+diesel::joinable!(opinion_changes -> opinions (opinion_id));
+diesel::joinable!(opinion_changes -> clauses (clause_id));
+diesel::joinable!(opinion_changes -> users (linked_by));
 diesel::allow_tables_to_appear_in_same_query!(
+    opinion_changes,
     solicitation_replies,
     draft_imports,
     publication_decisions,

@@ -501,6 +501,135 @@ fn footer(jc: &str, indent_attr: &str) -> String {
     x
 }
 
+/// The comparison table of two versions (修改前后对照表) as DOCX bytes: the same page, fonts
+/// and table style as the report; added text bold and underlined, deleted text struck through.
+pub fn render_comparison(c: &super::comparison::Comparison) -> Result<Vec<u8>, ExportError> {
+    let title = c.heading();
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(
+        16 * 1024 + c.rows.len() * 400,
+    )));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    let parts: [(&str, String); 10] = [
+        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
+        ("_rels/.rels", PACKAGE_RELS.to_string()),
+        ("docProps/core.xml", core_properties(&title)),
+        ("docProps/app.xml", APP_PROPERTIES.to_string()),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
+        ("word/styles.xml", styles()),
+        ("word/settings.xml", SETTINGS.to_string()),
+        ("word/fontTable.xml", FONT_TABLE.to_string()),
+        ("word/footer1.xml", footer("right", "w:right")),
+        ("word/footer2.xml", footer("left", "w:left")),
+    ];
+    for (name, body) in parts {
+        zip.start_file(name, options)?;
+        zip.write_all(body.as_bytes())?;
+    }
+    zip.start_file("word/document.xml", options)?;
+    zip.write_all(comparison_document(c, &title).as_bytes())?;
+    Ok(zip.finish()?.into_inner())
+}
+
+fn comparison_document(c: &super::comparison::Comparison, title: &str) -> String {
+    use super::comparison::{COLUMNS, Mark, pieces};
+    let widths = [
+        TEXT_WIDTH * 2 / 5,
+        TEXT_WIDTH * 2 / 5,
+        TEXT_WIDTH - TEXT_WIDTH * 4 / 5,
+    ];
+    let mut x = String::with_capacity(8 * 1024 + c.rows.len() * 512);
+    x.push_str(XML_DECL);
+    x.push_str("<w:document xmlns:w=\"");
+    x.push_str(W_NS);
+    x.push_str("\" xmlns:r=\"");
+    x.push_str(R_NS);
+    x.push_str("\"><w:body>");
+    x.push_str("<w:p><w:pPr><w:pStyle w:val=\"ReportTitle\"/></w:pPr>");
+    run(&mut x, Some(TITLE_FONT), title);
+    x.push_str("</w:p>");
+    x.push_str("<w:tbl><w:tblPr><w:tblW w:w=\"");
+    push_u32(&mut x, TEXT_WIDTH);
+    x.push_str(
+        "\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>\
+         <w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         </w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar>\
+         <w:left w:w=\"85\" w:type=\"dxa\"/><w:right w:w=\"85\" w:type=\"dxa\"/>\
+         </w:tblCellMar></w:tblPr><w:tblGrid>",
+    );
+    for w in widths {
+        x.push_str("<w:gridCol w:w=\"");
+        push_u32(&mut x, w);
+        x.push_str("\"/>");
+    }
+    x.push_str("</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    for (i, label) in COLUMNS.iter().enumerate() {
+        x.push_str("<w:tc><w:tcPr><w:tcW w:w=\"");
+        push_u32(&mut x, widths[i]);
+        x.push_str("\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>");
+        x.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableHeader\"/></w:pPr>");
+        run(&mut x, Some(HEADING_FONT), label);
+        x.push_str("</w:p></w:tc>");
+    }
+    x.push_str("</w:tr>");
+    for row in &c.rows {
+        x.push_str("<w:tr>");
+        for after in [false, true] {
+            x.push_str("<w:tc><w:p><w:pPr><w:pStyle w:val=\"TableText\"/></w:pPr>");
+            for (mark, text) in pieces(row, after) {
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        x.push_str("</w:p><w:p><w:pPr><w:pStyle w:val=\"TableText\"/></w:pPr>");
+                    }
+                    if line.is_empty() {
+                        continue;
+                    }
+                    x.push_str("<w:r>");
+                    match mark {
+                        Mark::Plain => {}
+                        Mark::Added => x.push_str("<w:rPr><w:b/><w:u w:val=\"single\"/></w:rPr>"),
+                        Mark::Deleted => x.push_str("<w:rPr><w:strike/></w:rPr>"),
+                    }
+                    x.push_str("<w:t xml:space=\"preserve\">");
+                    push_xml_escaped(&mut x, line);
+                    x.push_str("</w:t></w:r>");
+                }
+            }
+            x.push_str("</w:p></w:tc>");
+        }
+        x.push_str("<w:tc>");
+        cell_paragraphs(&mut x, "TableText", &row.note);
+        x.push_str("</w:tc></w:tr>");
+    }
+    x.push_str("</w:tbl><w:p><w:pPr><w:pStyle w:val=\"ReportBody\"/></w:pPr></w:p>");
+    x.push_str(
+        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>\
+         <w:footerReference w:type=\"even\" r:id=\"rId5\"/><w:pgSz w:w=\"",
+    );
+    push_u32(&mut x, PAGE_WIDTH);
+    x.push_str("\" w:h=\"");
+    push_u32(&mut x, PAGE_HEIGHT);
+    x.push_str("\"/><w:pgMar w:top=\"");
+    push_u32(&mut x, MARGIN_TOP);
+    x.push_str("\" w:right=\"");
+    push_u32(&mut x, MARGIN_RIGHT);
+    x.push_str("\" w:bottom=\"");
+    push_u32(&mut x, MARGIN_BOTTOM);
+    x.push_str("\" w:left=\"");
+    push_u32(&mut x, MARGIN_LEFT);
+    x.push_str("\" w:header=\"851\" w:footer=\"1304\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>");
+    x.push_str("<w:docGrid w:type=\"lines\" w:linePitch=\"");
+    push_u32(&mut x, LINE_PITCH);
+    x.push_str("\"/></w:sectPr></w:body></w:document>");
+    x
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

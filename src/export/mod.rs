@@ -3,6 +3,7 @@
 //! Every renderer is `render(&Report) -> Result<…, ExportError>`; none of them decides what goes
 //! in the report (masking, order, wording are settled by the builder), so the editions agree.
 
+pub mod comparison;
 pub mod csv;
 pub mod docx;
 pub mod html;

@@ -188,6 +188,8 @@ route_table! {
     POST "/dept/consultations/{id}" => dept::reply, Department;
     GET "/attachments/{attachment_id}" => dept::attachment, SignedIn;
     GET "/staff/consultations/{id}/report" => staff::report::show, Internal;
+    GET "/staff/consultations/{id}/comparison" => staff::revisions::show, Internal;
+    POST "/staff/consultations/{id}/versions/{version_no}/publish" => staff::revisions::publish, Office;
     POST "/staff/consultations/{id}/report/publish" => staff::report::publish, Internal;
     POST "/staff/consultations/{id}/report/settings" => staff::report::settings, Office;
 
@@ -207,6 +209,7 @@ route_table! {
     POST "/staff/opinions/{opinion_id}/approve" => staff::triage::approve, Approver;
     POST "/staff/opinions/{opinion_id}/return" => staff::triage::send_back, Approver;
     POST "/staff/opinions/{opinion_id}/detach" => staff::triage::detach, Office;
+    POST "/staff/opinions/{opinion_id}/changes" => staff::triage::changes, Deciders;
 
     GET "/api/v1/me" => api::me, SignedIn;
     POST "/api/v1/session" => public::login::api_login, Public;
@@ -238,6 +241,9 @@ route_table! {
     GET "/api/v1/track/{code}" => public::track::api, Public;
     POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
     GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
+    GET "/api/v1/consultations/{id}/versions" => api::revisions::list, Internal;
+    POST "/api/v1/consultations/{id}/versions/{version_no}/publish" => api::revisions::publish, Office;
+    GET "/api/v1/consultations/{id}/comparison" => api::revisions::comparison, Internal;
     GET "/api/v1/consultations/{id}/solicitations" => api::solicitations::board, Internal;
     POST "/api/v1/consultations/{id}/solicitations" => api::solicitations::invite, Office;
     GET "/api/v1/consultations/{id}/solicitations/{unit_id}" => api::solicitations::unit, SignedIn;
@@ -265,6 +271,8 @@ route_table! {
     POST "/api/v1/opinions/{opinion_id}/approve" => api::opinions::approve, Approver;
     POST "/api/v1/opinions/{opinion_id}/return" => api::opinions::send_back, Approver;
     POST "/api/v1/opinions/{opinion_id}/detach" => api::opinions::detach, Office;
+    GET "/api/v1/opinions/{opinion_id}/changes" => api::revisions::changes, SignedIn;
+    POST "/api/v1/opinions/{opinion_id}/changes" => api::revisions::link, Deciders;
     GET "/api/v1/rationale-phrases" => api::opinions::phrases, SignedIn;
     POST "/api/v1/rationale-phrases" => api::opinions::add_phrase, Deciders;
 }

@@ -14,6 +14,7 @@ mod layers;
 mod mail;
 mod permissions;
 mod report;
+mod revisions;
 mod sessions;
 mod setup;
 mod solicitations;

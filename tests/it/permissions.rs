@@ -449,6 +449,7 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
             ("import_id", import_id),
             ("outbox_id", outbox_id),
             ("opinion_id", opinion_id),
+            ("version_no", "1".into()),
             ("name", "app.css".into()),
         ],
     }

@@ -165,6 +165,87 @@ pub fn from_parsed(d: &ParsedDraft) -> Vec<RevClause> {
     out
 }
 
+/// One stored clause, in document order, as [`from_stored`] takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredClause<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    /// Index of the parent among the clauses given (parents precede their children).
+    pub parent: Option<usize>,
+    pub heading: Option<&'a str>,
+    pub text: &'a str,
+}
+
+/// The numbering family of a stored label, for the families that have a legislative rank
+/// (编 章 节 条, `（一）`, `1.`, `(1)`, `①`); `None` for any other.
+fn family_of_label(label: &str) -> Option<Family> {
+    let l = label.trim();
+    if l.starts_with('第') {
+        return match l.chars().last() {
+            Some('编') => Some(Family::Bian),
+            Some('章') => Some(Family::Zhang),
+            Some('节') => Some(Family::Jie),
+            Some('条') => Some(Family::Tiao),
+            _ => None,
+        };
+    }
+    let inner = l
+        .strip_prefix(['（', '('])
+        .and_then(|r| r.strip_suffix(['）', ')']));
+    if let Some(inner) = inner {
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
+            return Some(Family::ArabicParen);
+        }
+        if !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| "一二三四五六七八九十百零〇".contains(c))
+        {
+            return Some(Family::CjkParen);
+        }
+        return None;
+    }
+    if l.chars().next().is_some_and(|c| ('①'..='⑳').contains(&c)) {
+        return Some(Family::Circled);
+    }
+    let digits = l.trim_end_matches(['.', '、', '．']);
+    if digits.len() < l.len() && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        return Some(Family::ArabicDot);
+    }
+    None
+}
+
+/// Clauses read back from storage (label, parent, heading, text) as [`RevClause`]s, keeping
+/// their ids; depth, path and rank are derived as [`from_parsed`] derives them.
+pub fn from_stored(rows: &[StoredClause<'_>]) -> Vec<RevClause> {
+    let mut out: Vec<RevClause> = Vec::with_capacity(rows.len());
+    let mut in_article: Vec<bool> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let parent = r.parent.filter(|&p| p < out.len());
+        let (depth, path, inside) = match parent {
+            Some(p) => {
+                let mut path = out[p].path.clone();
+                path.push(out[p].label.clone());
+                (out[p].depth + 1, path, in_article[p])
+            }
+            None => (0, Vec::new(), false),
+        };
+        let family = family_of_label(r.label);
+        out.push(RevClause {
+            id: r.id.to_string(),
+            label: r.label.to_string(),
+            depth,
+            rank: family.and_then(|f| rank_of(f, inside)),
+            parent,
+            path,
+            heading: r.heading.map(str::to_string),
+            text: r.text.to_string(),
+        });
+        in_article.push(inside || family == Some(Family::Tiao));
+    }
+    out
+}
+
 /// What happened to a clause between two versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

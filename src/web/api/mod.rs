@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod opinions;
 pub mod outbox;
 pub mod report;
+pub mod revisions;
 pub mod solicitations;
 pub mod submissions;
 pub mod units;

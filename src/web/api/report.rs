@@ -276,11 +276,33 @@ pub async fn readiness(
 ) -> Result<HttpResponse, AppError> {
     let (actor, id) = (user.actor(), id.into_inner().to_string());
     let cid = id.clone();
-    let missing = state
-        .with_conn(move |conn| Ok(uc::readiness(conn, &cid, &actor)?))
+    let (missing, warnings) = state
+        .with_conn(move |conn| {
+            Ok((
+                uc::readiness(conn, &cid, &actor)?,
+                app::revisions::warnings(conn, &cid, &actor)?,
+            ))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
+    let mut body = json!({
         "ready": missing.is_empty(),
         "missing": missing.iter().map(|m| missing_json(&t, &id, m)).collect::<Vec<_>>(),
-    })))
+    });
+    // About the revised version, present only when there are some; they never block
+    // publishing.
+    if !warnings.is_empty() {
+        body["warnings"] = warnings
+            .iter()
+            .map(|w| {
+                json!({
+                    "kind": w.kind,
+                    "message": w.message(t.locale),
+                    "opinion_id": w.opinion_id,
+                    "tracking_code": w.tracking_code,
+                    "label": w.label,
+                })
+            })
+            .collect();
+    }
+    Ok(HttpResponse::Ok().json(body))
 }

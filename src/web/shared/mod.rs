@@ -7,6 +7,7 @@
 pub mod clauses;
 pub mod reply;
 pub mod report;
+pub mod revisions;
 pub mod submit;
 
 use std::collections::BTreeMap;

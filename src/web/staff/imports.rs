@@ -303,6 +303,8 @@ pub async fn adjust(
 #[serde(default)]
 pub struct PlainForm {
     csrf_token: String,
+    /// The name of the version being saved (修改稿, 送审稿 …); empty for the default.
+    label: String,
 }
 
 pub async fn undo(
@@ -334,9 +336,17 @@ pub async fn save(
     csrf::verify(&session, &form.csrf_token)?;
     let (c, i) = path.into_inner();
     let (cid, iid) = (c.to_string(), i.to_string());
-    let (actor, c2) = (user.actor(), cid.clone());
+    let (actor, c2, label) = (user.actor(), cid.clone(), form.label.clone());
     state
-        .with_conn(move |conn| Ok(app::drafts::save(conn, &c2, &iid, &actor)?))
+        .with_conn(move |conn| {
+            Ok(app::drafts::save_named(
+                conn,
+                &c2,
+                &iid,
+                Some(label.as_str()),
+                &actor,
+            )?)
+        })
         .await?;
     Ok(page::see_other(&format!(
         "/staff/consultations/{cid}#draft"

@@ -3,6 +3,7 @@
 pub mod consultations;
 pub mod imports;
 pub mod report;
+pub mod revisions;
 pub mod solicitations;
 pub mod triage;
 

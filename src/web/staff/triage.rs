@@ -533,6 +533,8 @@ struct OpinionPage {
     /// What was typed into the decision form, kept when it is refused.
     kept_status: String,
     kept_rationale: String,
+    /// Links to the changes of a later version, and those suggested.
+    changes: Option<app::revisions::OpinionChanges>,
 }
 
 fn history_detail(t: &Tr, statuses: &[app::DecisionStatus], after: &str) -> String {
@@ -563,8 +565,14 @@ async fn render_opinion(
     kept: Option<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let actor = user.actor();
-    let d = state
-        .with_conn(move |conn| Ok(triage::detail(conn, &opinion_id, &actor)?))
+    let (d, changes) = state
+        .with_conn(move |conn| {
+            let d = triage::detail(conn, &opinion_id, &actor)?;
+            let changes = app::revisions::changes(conn, &opinion_id, &actor)
+                .ok()
+                .filter(|c| !c.confirmed.is_empty() || !c.suggested.is_empty());
+            Ok((d, changes))
+        })
         .await?;
     let tz = state.config.timezone;
     let role = user.role;
@@ -666,6 +674,7 @@ async fn render_opinion(
         can_approve: triage::APPROVERS.contains(&role),
         kept_status,
         kept_rationale,
+        changes,
         d,
         t,
     };
@@ -773,6 +782,14 @@ opinion_action!(clauses, |conn, id, f, actor| {
     } else {
         triage::link_clause(conn, id, &clause, actor)
     }
+});
+
+opinion_action!(changes, |conn, id, f, actor| {
+    let (link, unlink) = (f.all("link"), f.all("unlink"));
+    if link.is_empty() && unlink.is_empty() {
+        return Err(app::Error::field("link", "revision.error.empty"));
+    }
+    app::revisions::link(conn, id, &link, &unlink, actor).map(|_| ())
 });
 
 opinion_action!(split, |conn, id, f, actor| {
