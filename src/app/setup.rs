@@ -27,7 +27,7 @@ pub fn issue_token(conn: &mut DbConnection) -> Result<Option<String>> {
     if !pending(conn)? {
         return Ok(None);
     }
-    let secret = token::new_secret(TOKEN_PREFIX);
+    let secret = token::new_secret(TOKEN_PREFIX, &mut rand::rng());
     db::setup::insert_token(conn, &token::hash_secret(&secret))?;
     Ok(Some(secret))
 }

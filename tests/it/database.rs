@@ -72,7 +72,9 @@ fn shape(conn: &mut DbConnection) -> Shape {
             "SELECT m.name AS table_name, p.name AS column_name, p.type AS data_type, \
              CAST(p.\"notnull\" OR p.pk > 0 AS BIGINT) AS not_null \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '__diesel%'"
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '__diesel%' \
+             AND m.name NOT LIKE 'opinion_search%'"
+            // (the search index, an FTS5 table with its shadow tables, is SQLite's own)
         }
         Backend::Postgres => {
             "SELECT table_name::text AS table_name, column_name::text AS column_name, \
