@@ -113,6 +113,14 @@ const SOURCES: &[(Locale, &str)] = &[
         Locale::En,
         include_str!("../frontend/locales/setup.en.toml"),
     ),
+    (
+        Locale::ZhCn,
+        include_str!("../frontend/locales/public.zh-CN.toml"),
+    ),
+    (
+        Locale::En,
+        include_str!("../frontend/locales/public.en.toml"),
+    ),
 ];
 
 /// A locale's merged catalog; a key found in two files is an error.

@@ -77,7 +77,11 @@ pub struct Tracked {
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackedDecision {
     pub opinion: String,
+    /// The status as the published report words it.
     pub status: String,
+    /// Its code (`adopted` …), and its name in English for English pages.
+    pub status_code: String,
+    pub status_en: String,
     pub rationale: Option<String>,
 }
 
@@ -89,12 +93,21 @@ pub fn track(conn: &mut DbConnection, code: &str) -> Result<Tracked> {
     // so later edits show only once a corrected edition is published.
     let frozen = db::report::published_for_submission(conn, &c.id, &s.id)?;
     let published = frozen.is_some();
+    let english: HashMap<String, String> = db::triage::statuses(conn)?
+        .into_iter()
+        .map(|s| (s.code, s.label_en))
+        .collect();
     let decisions = frozen
         .unwrap_or_default()
         .into_iter()
         .map(|d| TrackedDecision {
+            status_en: english
+                .get(&d.status)
+                .cloned()
+                .unwrap_or_else(|| d.status.clone()),
             opinion: d.opinion,
             status: d.status_label,
+            status_code: d.status,
             rationale: d.rationale,
         })
         .collect();

@@ -15,6 +15,7 @@ pub struct ConsultationSummary {
     pub status: String,
     pub opens_at: NaiveDateTime,
     pub closes_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
 }
 
 /// Consultations the public may see (everything but drafts), open ones first, then by closing

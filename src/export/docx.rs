@@ -220,32 +220,38 @@ fn write_document<W: Write>(model: &Report, out: &mut W) -> Result<(), ExportErr
         None => x.push_str("<w:p><w:pPr><w:pStyle w:val=\"ReportBody\"/></w:pPr></w:p>"),
     }
 
+    document_end(&mut x);
+    out.write_all(x.as_bytes())?;
+    Ok(())
+}
+
+/// The page set-up (GB/T 9704 margins, the line grid, the page-number footers) and the end of
+/// `word/document.xml`.
+pub(super) fn document_end(x: &mut String) {
     x.push_str(
         "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>\
          <w:footerReference w:type=\"even\" r:id=\"rId5\"/>",
     );
     x.push_str("<w:pgSz w:w=\"");
-    push_u32(&mut x, PAGE_WIDTH);
+    push_u32(x, PAGE_WIDTH);
     x.push_str("\" w:h=\"");
-    push_u32(&mut x, PAGE_HEIGHT);
+    push_u32(x, PAGE_HEIGHT);
     x.push_str("\"/><w:pgMar w:top=\"");
-    push_u32(&mut x, MARGIN_TOP);
+    push_u32(x, MARGIN_TOP);
     x.push_str("\" w:right=\"");
-    push_u32(&mut x, MARGIN_RIGHT);
+    push_u32(x, MARGIN_RIGHT);
     x.push_str("\" w:bottom=\"");
-    push_u32(&mut x, MARGIN_BOTTOM);
+    push_u32(x, MARGIN_BOTTOM);
     x.push_str("\" w:left=\"");
-    push_u32(&mut x, MARGIN_LEFT);
+    push_u32(x, MARGIN_LEFT);
     // Page number line 7 mm below the text block.
     x.push_str("\" w:header=\"851\" w:footer=\"1304\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>");
     // 22 lines: a line grid of 28.95 pt. The 28 characters a line come from the body style's
     // character spacing rather than a character grid, which LibreOffice lays out differently
     // from Word and WPS.
     x.push_str("<w:docGrid w:type=\"lines\" w:linePitch=\"");
-    push_u32(&mut x, LINE_PITCH);
+    push_u32(x, LINE_PITCH);
     x.push_str("\"/></w:sectPr></w:body></w:document>");
-    out.write_all(x.as_bytes())?;
-    Ok(())
 }
 
 fn push_u32(x: &mut String, n: u32) {
@@ -266,7 +272,7 @@ fn push_u32(x: &mut String, n: u32) {
 }
 
 /// A run; with `font`, the font is named explicitly (East Asian and Latin).
-fn run(x: &mut String, font: Option<&str>, text: &str) {
+pub(super) fn run(x: &mut String, font: Option<&str>, text: &str) {
     x.push_str("<w:r>");
     if let Some(font) = font {
         x.push_str("<w:rPr>");
@@ -505,8 +511,14 @@ fn footer(jc: &str, indent_attr: &str) -> String {
 /// and table style as the report; added text bold and underlined, deleted text struck through.
 pub fn render_comparison(c: &super::comparison::Comparison) -> Result<Vec<u8>, ExportError> {
     let title = c.heading();
+    package(&title, &comparison_document(c, &title))
+}
+
+/// A whole DOCX package around `document` (the `word/document.xml` part, written with the
+/// styles, fonts and footers of this module): for documents small enough to build in memory.
+pub(super) fn package(title: &str, document: &str) -> Result<Vec<u8>, ExportError> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(
-        16 * 1024 + c.rows.len() * 400,
+        16 * 1024 + document.len() / 4,
     )));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -514,7 +526,7 @@ pub fn render_comparison(c: &super::comparison::Comparison) -> Result<Vec<u8>, E
     let parts: [(&str, String); 10] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", PACKAGE_RELS.to_string()),
-        ("docProps/core.xml", core_properties(&title)),
+        ("docProps/core.xml", core_properties(title)),
         ("docProps/app.xml", APP_PROPERTIES.to_string()),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
         ("word/styles.xml", styles()),
@@ -528,8 +540,18 @@ pub fn render_comparison(c: &super::comparison::Comparison) -> Result<Vec<u8>, E
         zip.write_all(body.as_bytes())?;
     }
     zip.start_file("word/document.xml", options)?;
-    zip.write_all(comparison_document(c, &title).as_bytes())?;
+    zip.write_all(document.as_bytes())?;
     Ok(zip.finish()?.into_inner())
+}
+
+/// The opening of `word/document.xml`, up to the body's first paragraph.
+pub(super) fn document_start(x: &mut String) {
+    x.push_str(XML_DECL);
+    x.push_str("<w:document xmlns:w=\"");
+    x.push_str(W_NS);
+    x.push_str("\" xmlns:r=\"");
+    x.push_str(R_NS);
+    x.push_str("\"><w:body>");
 }
 
 fn comparison_document(c: &super::comparison::Comparison, title: &str) -> String {

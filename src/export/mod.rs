@@ -6,6 +6,7 @@
 pub mod comparison;
 pub mod csv;
 pub mod docx;
+pub mod draft;
 pub mod html;
 pub mod json;
 pub mod xlsx;

@@ -135,6 +135,7 @@ route_table! {
     GET "/c/{slug}/comment" => public::consultation::form, Public;
     POST "/c/{slug}/comment" => public::consultation::submit, Public;
     GET "/c/{slug}/report" => public::report::show, Public;
+    GET "/c/{slug}/draft" => public::draft::download, Public;
     GET "/track" => public::track::form, Public;
     GET "/track/{code}" => public::track::show, Public;
     GET "/setup" => public::setup::form, Public;

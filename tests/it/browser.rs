@@ -1105,6 +1105,29 @@ fn first_run_from_the_setup_link_to_a_comment() {
     d.click(".clause-tree details:not([open]) > summary");
     d.click(".clause-tree details[open] input[name=clause_ids]:not(:checked)");
     assert_eq!(d.script(ticked), json!(2), "two clauses ticked");
+    // Both chosen clauses are shown by the text box, kept current by the script.
+    let shown = "return document.querySelectorAll('#chosen-clauses .chosen-list section').length;";
+    assert_eq!(
+        d.script(shown),
+        json!(2),
+        "both chosen clauses beside the box"
+    );
+    // The draft is long: a search narrows the tree.
+    assert_eq!(
+        d.script("return document.querySelector('.clause-search').hidden;"),
+        json!(false),
+        "the clause search shows on a long draft"
+    );
+    d.type_into("#clause-search", "总体要求");
+    let visible = "return Array.from(document.querySelectorAll('.clause-tree li, .clause-tree .clause-leaf')).filter(e => e.offsetParent !== null).length;";
+    let narrowed = d.script(visible).as_u64().unwrap_or(0);
+    assert!(narrowed >= 1, "the search keeps what matches");
+    d.script("var i = document.getElementById('clause-search'); i.value = ''; i.dispatchEvent(new Event('input')); return 0;");
+    assert!(
+        d.script(visible).as_u64().unwrap_or(0) > narrowed,
+        "clearing it shows the tree again"
+    );
+    assert_eq!(d.script(ticked), json!(2), "searching unticks nothing");
     let text = "建议把示例条款中的任务分工写得更具体，并明确完成时限。";
     d.type_into("#body", text);
     let count = d.wait_for_text("/ 10000 字");

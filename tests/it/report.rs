@@ -1177,11 +1177,24 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
         assert_eq!(d[0]["rationale"], "调整了先导方向和建设内容");
         assert_eq!(d[1]["rationale"], Value::Null);
         assert_eq!(d[2]["status"], "部分采纳");
+        assert_eq!(d[0]["status_code"], "adopted");
         let page = app.get(&format!("/track/{}", s.code)).await;
         assert!(
             page.text()
                 .contains("已在方案送审稿中注明论证专家及论证意见。")
         );
+        assert!(
+            page.text()
+                .contains("<strong>已采纳</strong>，调整了先导方向和建设内容")
+        );
+        // In English, the outcome in English and English punctuation.
+        let page = app.get(&format!("/track/{}?lang=en", s.code)).await.text();
+        assert!(
+            page.contains("<strong>Adopted</strong>, "),
+            "{}",
+            &page[page.find("decision").unwrap_or(0)..][..600.min(page.len())]
+        );
+        assert!(!page.contains("<strong>已采纳</strong>"));
 
         // A later correction, through the triage API: staff reopen the published decision
         // and the approver approves it again. It changes the live report only.
@@ -1282,6 +1295,12 @@ async fn publishing_freezes_a_snapshot_and_a_correction_is_a_new_edition() {
                 "{f}"
             );
         }
+        // People's formats first; the JSON on a line of its own, for developers.
+        let docx_at = html.find("format=docx").unwrap();
+        let json_at = html.find("format=json").unwrap();
+        assert!(docx_at < json_at, "DOCX is offered before JSON");
+        assert!(html[..json_at].contains("供开发者使用"));
+        assert!(!html[..json_at].contains("JSON</a></li>"));
         assert!(html.contains("详见送审稿第四部分"));
         assert!(!html.contains("王华"));
         let old = app

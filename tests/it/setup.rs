@@ -292,7 +292,10 @@ async fn the_comment_form_ticks_clauses_and_says_how_long_is_too_long() {
         assert!(html.contains(&format!(
             "type=\"checkbox\" name=\"clause_ids\" value=\"{first}\" checked"
         )));
-        assert!(html.contains(&format!("value=\"{second}\">")));
+        assert!(
+            html.contains(&format!("value=\"{second}\" data-label=")),
+            "not ticked"
+        );
         assert!(html.contains("<details"));
         assert!(!html.contains("<select"));
         assert!(!html.contains("maxlength=\"10000\""), "nothing is cut");

@@ -89,6 +89,8 @@ pub async fn open(
     let c = state
         .with_conn(move |conn| Ok(app::consultations::open(conn, &id, &actor)?))
         .await?;
+    // The public page shows the window and state: anonymous copies must not outlive them.
+    state.cache.forget_pages();
     Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
 }
 
@@ -111,6 +113,8 @@ pub async fn close(
             )?)
         })
         .await?;
+    // The public page shows the window and state: anonymous copies must not outlive them.
+    state.cache.forget_pages();
     Ok(HttpResponse::Ok().json(consultation_json(&c, state.config.timezone)))
 }
 
@@ -172,6 +176,7 @@ pub async fn update(
             Ok(app::consultations::update(conn, &id, e, tz, &actor)?)
         })
         .await?;
+    state.cache.forget_pages();
     Ok(HttpResponse::Ok().json(consultation_json(&c, tz)))
 }
 

@@ -130,14 +130,37 @@ fn flatten(t: &Tr, tree: &DraftTree, counts: &HashMap<String, i64>) -> Vec<PageC
         .collect()
 }
 
+/// The window as it was: an early close ends it on the day it closed.
 fn window_text(t: &Tr, l: &Loaded, tz: chrono::FixedOffset) -> String {
+    let ended = early_close(&l.c).unwrap_or(l.c.closes_at);
     t.tf(
         "home.window",
         &[
             ("opens", &format_local(l.c.opens_at, tz)),
-            ("closes", &format_local(l.c.closes_at, tz)),
+            ("closes", &format_local(ended, tz)),
         ],
     )
+}
+
+/// When the consultation was closed before its planned end.
+fn early_close(c: &Consultation) -> Option<chrono::NaiveDateTime> {
+    c.closed_at.filter(|at| *at < c.closes_at)
+}
+
+/// The sentence saying that the consultation closed early, when, and why.
+fn early_close_text(t: &Tr, c: &Consultation, tz: chrono::FixedOffset) -> Option<String> {
+    let at = early_close(c)?;
+    let mut text = t.tf(
+        "public.closed_early",
+        &[
+            ("closed", &format_local(at, tz)),
+            ("closes", &format_local(c.closes_at, tz)),
+        ],
+    );
+    if let Some(reason) = c.closed_early_reason.as_deref().filter(|r| !r.is_empty()) {
+        text.push_str(&t.tf("public.closed_early_reason", &[("reason", reason)]));
+    }
+    Some(text)
 }
 
 #[derive(Template)]
@@ -148,6 +171,7 @@ struct ConsultationPage {
     title: String,
     c: Consultation,
     window: String,
+    closed_early: Option<String>,
     is_open: bool,
     not_yet: bool,
     days_left: i64,
@@ -213,6 +237,7 @@ pub async fn show(
         .collect();
     let page = ConsultationPage {
         window: window_text(&t, &l, state.config.timezone),
+        closed_early: early_close_text(&t, &l.c, state.config.timezone),
         is_open: l.window == WindowState::Open,
         not_yet: l.window == WindowState::NotYetOpen,
         days_left: (l.c.closes_at - app::now()).num_days().max(0),
@@ -253,8 +278,14 @@ pub struct ClauseOption {
     pub id: String,
     pub depth: usize,
     pub text: String,
+    /// The clause's own words (the first [`EXCERPT_CHARS`]), shown beside the text box once
+    /// chosen.
+    pub excerpt: String,
     pub selected: bool,
 }
+
+/// How much of a chosen clause is shown beside the text box.
+const EXCERPT_CHARS: usize = 300;
 
 /// A top-level clause with everything under it: one collapsible group of checkboxes.
 pub struct ClauseSection {
@@ -295,6 +326,15 @@ impl CommentPage {
     fn error(&self, field: &str) -> Option<&String> {
         self.errors.get(field)
     }
+
+    /// The clauses ticked, in the draft's order, for the panel beside the text box.
+    fn chosen(&self) -> Vec<&ClauseOption> {
+        self.options
+            .iter()
+            .flat_map(|s| std::iter::once(&s.head).chain(&s.children))
+            .filter(|o| o.selected)
+            .collect()
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -330,9 +370,14 @@ fn flat_options(t: &Tr, l: &Loaded, selected: &[String]) -> Vec<ClauseOption> {
                     } else {
                         f.heading
                     };
+                    let mut excerpt: String = f.text.chars().take(EXCERPT_CHARS).collect();
+                    if f.text.chars().nth(EXCERPT_CHARS).is_some() {
+                        excerpt.push('…');
+                    }
                     ClauseOption {
                         selected: selected.contains(&f.id),
                         text: format!("{}{}", f.label, head),
+                        excerpt,
                         id: f.id,
                         depth: f.depth,
                     }

@@ -1,6 +1,7 @@
 //! Pages and endpoints for everyone, no account needed.
 
 pub mod consultation;
+pub mod draft;
 pub mod health;
 pub mod home;
 pub mod login;

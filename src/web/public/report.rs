@@ -39,6 +39,7 @@ struct ReportPage {
     published_at: String,
     editions: Vec<EditionLink>,
     downloads: Vec<Download>,
+    json_href: String,
     body: String,
 }
 
@@ -100,20 +101,26 @@ pub async fn show(
                 current: e.edition_no == shown,
             })
             .collect(),
-        downloads: Format::ALL
+        // People first: the document formats; the JSON goes to a line for developers.
+        downloads: [Format::Html, Format::Docx, Format::Xlsx, Format::Csv]
             .iter()
             .map(|f| Download {
                 label: f.as_str(),
-                href: format!(
-                    "/api/v1/consultations/{}/report?format={}&edition=public&publication={shown}",
-                    c.id,
-                    f.as_str()
-                ),
+                href: download_href(&c.id, *f, shown),
             })
             .collect(),
+        json_href: download_href(&c.id, Format::Json, shown),
         body: String::from_utf8_lossy(&p.bytes).into_owned(),
         c,
         t,
     };
     page::html(&page_)
+}
+
+/// Where one format of a published public edition is downloaded.
+fn download_href(consultation_id: &str, f: Format, edition_no: i64) -> String {
+    format!(
+        "/api/v1/consultations/{consultation_id}/report?format={}&edition=public&publication={edition_no}",
+        f.as_str()
+    )
 }
