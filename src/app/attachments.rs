@@ -90,8 +90,16 @@ pub fn store(
         uploaded_by: actor.user_id.clone(),
         created_at: now(),
     };
-    store::insert(conn, &a)?;
+    crate::db::write(conn, |conn| {
+        store::insert(conn, &a)?;
+        Ok::<_, Error>(())
+    })?;
     Ok(a)
+}
+
+/// The bytes of a stored file, for a caller that has checked who may read it.
+pub(crate) fn bytes_of(data_dir: &Path, a: &Attachment) -> Result<Vec<u8>> {
+    std::fs::read(path_of(data_dir, &a.sha256)).map_err(io_error)
 }
 
 fn io_error(e: std::io::Error) -> Error {

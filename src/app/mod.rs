@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod consultations;
+pub mod documents;
 pub mod drafts;
 pub mod intake;
 pub mod outbox;

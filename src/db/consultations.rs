@@ -220,6 +220,11 @@ pub fn delete_all(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
         publication_decisions, publication_snapshots, publications, solicitation_replies,
         solicitations, submission_clauses, submissions,
     };
+    diesel::delete(
+        super::schema::consultation_documents::table
+            .filter(super::schema::consultation_documents::consultation_id.eq(id)),
+    )
+    .execute(conn)?;
     let pubs: Vec<String> = publications::table
         .filter(publications::consultation_id.eq(id))
         .select(publications::id)

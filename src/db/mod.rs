@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod consultations;
+pub mod documents;
 pub mod drafts;
 pub mod notices;
 pub mod outbox;

@@ -469,7 +469,23 @@ diesel::table! {
 diesel::joinable!(opinion_changes -> opinions (opinion_id));
 diesel::joinable!(opinion_changes -> clauses (clause_id));
 diesel::joinable!(opinion_changes -> users (linked_by));
+diesel::table! {
+    consultation_documents (id) {
+        id -> Text,
+        consultation_id -> Text,
+        kind -> Text,
+        title -> Text,
+        attachment_id -> Text,
+        position -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+diesel::joinable!(consultation_documents -> consultations (consultation_id));
+diesel::joinable!(consultation_documents -> attachments (attachment_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    consultation_documents,
     opinion_changes,
     solicitation_replies,
     draft_imports,

@@ -136,6 +136,7 @@ route_table! {
     POST "/c/{slug}/comment" => public::consultation::submit, Public;
     GET "/c/{slug}/report" => public::report::show, Public;
     GET "/c/{slug}/draft" => public::draft::download, Public;
+    GET "/c/{slug}/documents/{document_id}" => public::draft::document, Public;
     GET "/track" => public::track::form, Public;
     GET "/track/{code}" => public::track::show, Public;
     GET "/setup" => public::setup::form, Public;
@@ -179,6 +180,9 @@ route_table! {
     POST "/staff/consultations/{id}/imports/{import_id}/undo" => staff::imports::undo, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/save" => staff::imports::save, Office;
     POST "/staff/consultations/{id}/imports/{import_id}/units" => staff::imports::add_unit, Office;
+    GET "/staff/consultations/{id}/documents" => staff::documents::index, Internal;
+    POST "/staff/consultations/{id}/documents" => staff::documents::add, Office;
+    POST "/staff/consultations/{id}/documents/{document_id}/delete" => staff::documents::remove, Office;
     GET "/staff/consultations/{id}/solicitations" => staff::solicitations::board, Internal;
     POST "/staff/consultations/{id}/solicitations" => staff::solicitations::invite, Office;
     GET "/staff/consultations/{id}/solicitations/{unit_id}/letter" => staff::solicitations::letter_form, Office;
@@ -242,6 +246,9 @@ route_table! {
     GET "/api/v1/track/{code}" => public::track::api, Public;
     POST "/api/v1/consultations/{id}/drafts" => api::drafts::import, Office;
     GET "/api/v1/consultations/{id}/drafts/current" => api::drafts::current, Public;
+    GET "/api/v1/consultations/{id}/documents" => api::documents::list, Public;
+    POST "/api/v1/consultations/{id}/documents" => api::documents::add, Office;
+    DELETE "/api/v1/consultations/{id}/documents/{document_id}" => api::documents::remove, Office;
     GET "/api/v1/consultations/{id}/versions" => api::revisions::list, Internal;
     POST "/api/v1/consultations/{id}/versions/{version_no}/publish" => api::revisions::publish, Office;
     GET "/api/v1/consultations/{id}/comparison" => api::revisions::comparison, Internal;

@@ -435,9 +435,24 @@ async fn fixture(app: &TestApp, staff: &str, dept_a: &str) -> Fixture {
             .first::<String>(&mut *app.conn())
             .unwrap()
     };
+    let document_id = yijian::app::documents::add(
+        &mut app.conn(),
+        &app.config.data_dir,
+        &id,
+        yijian::app::documents::NewDocument {
+            kind: "explanation",
+            title: "起草说明",
+            filename: Some("explanation.pdf"),
+            bytes: b"%PDF-1.4 an explanation",
+        },
+        &yijian::app::Actor::cli(),
+    )
+    .unwrap()
+    .id;
     Fixture {
         values: vec![
             ("secret", "yjr_not-a-live-link".into()),
+            ("document_id", document_id),
             ("token_id", token_id),
             ("session_id", session_id),
             ("user_id", user_id),

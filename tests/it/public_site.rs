@@ -230,6 +230,35 @@ async fn a_draft_that_was_never_opened_cannot_be_downloaded() {
             app.get(&format!("/c/{slug}/draft?format=txt")).await.status,
             404
         );
+        // Nor its documents; deleting the consultation takes them with it.
+        let doc = yijian::app::documents::add(
+            &mut app.conn(),
+            &app.config.data_dir,
+            id,
+            yijian::app::documents::NewDocument {
+                kind: "explanation",
+                title: "起草说明",
+                filename: Some("a.pdf"),
+                bytes: b"%PDF-1.4 x",
+            },
+            &yijian::app::Actor::cli(),
+        )
+        .unwrap();
+        assert_eq!(
+            app.get(&format!("/c/{slug}/documents/{}", doc.id))
+                .await
+                .status,
+            404
+        );
+        let r = app
+            .send(
+                TestRequest::delete()
+                    .uri(&format!("/api/v1/consultations/{id}"))
+                    .insert_header(("Authorization", format!("Bearer {staff}"))),
+            )
+            .await;
+        assert!(r.status < 300, "{} {}", r.status, r.text());
+        assert_eq!(app.count_rows("consultation_documents"), 0);
     }
 }
 
@@ -270,5 +299,180 @@ async fn the_comment_form_shows_the_chosen_clause_beside_the_box() {
         // Every box carries its words for the script that keeps the panel current.
         assert!(form.contains("data-excerpt="));
         assert!(form.contains("class=\"clause-search\" hidden"));
+    }
+}
+
+#[actix_web::test]
+async fn the_office_publishes_a_drafting_explanation_beside_the_draft() {
+    const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    for app in TestApp::all().await {
+        let (id, slug, staff) = consultation(&app, -1).await;
+        let approver = app.user_with_token("approver@example.org", Role::Approver, None);
+        let _ = approver;
+        let b = app.browser();
+        assert_eq!(
+            b.login("staff@example.org", "correct horse battery")
+                .await
+                .status,
+            303
+        );
+        let page = b.get(&format!("/staff/consultations/{id}/documents")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.text().contains("尚未上传文件"));
+        let csrf = crate::support::Browser::csrf(&page);
+
+        // A file that is not a document is refused, in words, and nothing is listed.
+        let r = b
+            .post_multipart(
+                &format!("/staff/consultations/{id}/documents"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("kind", "explanation"),
+                    ("title", ""),
+                ],
+                Some(("说明.exe", b"MZ\x90\x00 not a document")),
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.text().contains("只接受 PDF、DOCX、PNG 或 JPEG 文件。"),
+            "{}",
+            r.text()
+        );
+        // Without a CSRF token, nothing.
+        let r = b
+            .post_multipart(
+                &format!("/staff/consultations/{id}/documents"),
+                &[("kind", "explanation")],
+                Some(("起草说明.pdf", PDF)),
+            )
+            .await;
+        assert_eq!(r.status, 400, "refused without the form's token");
+
+        // The drafting explanation, its title left to the kind's name.
+        let r = b
+            .post_multipart(
+                &format!("/staff/consultations/{id}/documents"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("kind", "explanation"),
+                    ("title", ""),
+                ],
+                Some(("起草说明.pdf", PDF)),
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        let back = b.get(r.header("location").unwrap()).await.text();
+        assert!(back.contains("已上传《起草说明》"), "{back}");
+        // A policy interpretation through the API, as a raw body.
+        let r = app
+            .send(
+                TestRequest::post()
+                    .uri(&format!(
+                        "/api/v1/consultations/{id}/documents?kind=interpretation&title=%E4%B8%80%E5%9B%BE%E8%AF%BB%E6%87%82&filename=jiedu.png"
+                    ))
+                    .insert_header(("Authorization", format!("Bearer {staff}")))
+                    .set_payload(b"\x89PNG\r\n\x1a\n0000 a picture".to_vec()),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let picture = r.json();
+        assert_eq!(picture["kind"], "interpretation");
+        assert_eq!(picture["title"], "一图读懂");
+        assert_eq!(picture["media_type"], "image/png");
+
+        // The public page lists both, in order, and serves them.
+        let public = app.get(&format!("/c/{slug}")).await.text();
+        let listed = section(&public, "documents-h");
+        let first = listed.find("起草说明").unwrap();
+        let second = listed.find("一图读懂").unwrap();
+        assert!(first < second, "{listed}");
+        assert!(listed.contains("PDF · 1 KB"));
+        let href = {
+            let at = listed.find("href=\"").unwrap() + 6;
+            listed[at..at + listed[at..].find('"').unwrap()].to_string()
+        };
+        let file = app.get(&href).await;
+        assert_eq!(file.status, 200);
+        assert_eq!(file.header("content-type"), Some("application/pdf"));
+        assert_eq!(file.body, PDF);
+        let list = app
+            .get(&format!("/api/v1/consultations/{id}/documents"))
+            .await
+            .json();
+        assert_eq!(list["documents"].as_array().unwrap().len(), 2);
+        // Another consultation's address does not serve it.
+        let (_, other_slug, _) = {
+            let staff3 = app.user_with_token("staff3@example.org", Role::Staff, None);
+            let c = app.consultation(&staff3, 40).await;
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["slug"].as_str().unwrap().to_string(),
+                staff3,
+            )
+        };
+        let doc_id = href.rsplit('/').next().unwrap();
+        assert_eq!(
+            app.get(&format!("/c/{other_slug}/documents/{doc_id}"))
+                .await
+                .status,
+            404
+        );
+
+        // Removing one takes it off the public page at once.
+        let r = app
+            .send(
+                TestRequest::delete()
+                    .uri(&format!(
+                        "/api/v1/consultations/{id}/documents/{}",
+                        picture["id"].as_str().unwrap()
+                    ))
+                    .insert_header(("Authorization", format!("Bearer {staff}"))),
+            )
+            .await;
+        assert_eq!(r.status, 204);
+        let public = app.get(&format!("/c/{slug}")).await.text();
+        assert!(!public.contains("一图读懂"));
+        assert!(public.contains("起草说明"));
+        // Every step is audited.
+        assert_eq!(
+            app.count_rows("audit_events WHERE action LIKE 'document.%'"),
+            3
+        );
+    }
+}
+
+#[actix_web::test]
+async fn only_the_office_adds_or_removes_documents() {
+    for app in TestApp::all().await {
+        let (id, _, _) = consultation(&app, -1).await;
+        for (email, role) in [
+            ("approver@example.org", Role::Approver),
+            ("dept@example.org", Role::Department),
+        ] {
+            let unit = if role == Role::Department {
+                let r = app
+                    .post_json(
+                        "/api/v1/units",
+                        Some(&app.user_with_token("admin-for-unit@example.org", Role::Admin, None)),
+                        json!({"name": "市测试局", "kind": "department"}),
+                    )
+                    .await;
+                Some(r.json()["id"].as_str().unwrap().to_string())
+            } else {
+                None
+            };
+            let token = app.user_with_token(email, role, unit.as_deref());
+            let r = app
+                .send(
+                    TestRequest::post()
+                        .uri(&format!("/api/v1/consultations/{id}/documents?kind=other"))
+                        .insert_header(("Authorization", format!("Bearer {token}")))
+                        .set_payload(b"%PDF-1.4 x".to_vec()),
+                )
+                .await;
+            assert_eq!(r.status, 403, "{email}");
+        }
+        assert_eq!(app.count_rows("consultation_documents"), 0);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod consultations;
+pub mod documents;
 pub mod drafts;
 pub mod opinions;
 pub mod outbox;

@@ -178,6 +178,8 @@ struct ConsultationPage {
     total: i64,
     clauses: Vec<PageClause>,
     toc: Vec<TocEntry>,
+    /// Files published beside the draft: (kind's name, title, address, file type and size).
+    documents: Vec<(String, String, String, String)>,
 }
 
 pub async fn show(
@@ -215,6 +217,30 @@ pub async fn show(
             }
         }
     }
+    let slug2 = slug.clone();
+    let documents = state
+        .with_conn(move |conn| Ok(app::documents::list_public(conn, &slug2)?))
+        .await?
+        .into_iter()
+        .map(|d| {
+            let ext = d
+                .file
+                .filename
+                .rsplit('.')
+                .next()
+                .unwrap_or("")
+                .to_uppercase();
+            (
+                t.t(&format!("document.kind.{}", d.document.kind)),
+                d.document.title,
+                format!("/c/{slug}/documents/{}", d.document.id),
+                format!(
+                    "{ext} · {}",
+                    crate::web::shared::size_text(d.file.size_bytes)
+                ),
+            )
+        })
+        .collect();
     let l = load(&state, slug, true).await?;
     let clauses = l
         .tree
@@ -247,6 +273,7 @@ pub async fn show(
         c: l.c,
         clauses,
         toc,
+        documents,
         t,
     };
     let body =

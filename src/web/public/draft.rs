@@ -110,3 +110,45 @@ fn file_name(title: &str) -> String {
         name
     }
 }
+
+/// `GET /c/{slug}/documents/{document_id}`: a document the office published beside the draft.
+pub async fn document(
+    state: web::Data<AppState>,
+    path: web::Path<(String, uuid::Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let data_dir = state.config.data_dir.clone();
+    let (d, bytes) = state
+        .with_conn(move |conn| {
+            Ok(crate::app::documents::open_public(
+                conn,
+                &data_dir,
+                &slug,
+                &id.to_string(),
+            )?)
+        })
+        .await?;
+    // PDFs and pictures open in the browser; a DOCX downloads.
+    let disposition = if d
+        .file
+        .media_type
+        .starts_with("application/vnd.openxmlformats")
+    {
+        DispositionType::Attachment
+    } else {
+        DispositionType::Inline
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(d.file.media_type.clone())
+        .insert_header(ContentDisposition {
+            disposition,
+            parameters: vec![DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: d.file.filename.clone().into_bytes(),
+            })],
+        })
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .body(bytes))
+}

@@ -16,6 +16,15 @@ use crate::app;
 use crate::i18n::Tr;
 use crate::web::AppState;
 
+/// A file's size in KB or MB, as people read it.
+pub fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
 /// Field errors of a form, localized, for the template.
 pub fn field_errors(t: &Tr, fields: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     fields.iter().map(|(k, v)| (k.clone(), t.t(v))).collect()

@@ -1,6 +1,7 @@
 //! The drafting office's pages: consultations, their lifecycle, draft import.
 
 pub mod consultations;
+pub mod documents;
 pub mod imports;
 pub mod report;
 pub mod revisions;
