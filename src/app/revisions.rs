@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::triage::{DECIDERS, READERS};
-use super::{Actor, Error, Result};
+use super::{Actor, Consultation, Error, Result};
 use crate::db::drafts::ClauseRow;
 use crate::db::revisions::OpinionChange;
 use crate::db::{self, DbConnection, audit};
@@ -132,6 +132,63 @@ pub fn comparison(
     db::read(conn, |conn| {
         let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
         let vs = db::drafts::versions(conn, consultation_id)?;
+        compare(conn, c, vs, q, Citation::Codes)
+    })
+}
+
+/// How a comparison's notes cite the opinions behind a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Citation {
+    /// By tracking code, for the office.
+    Codes,
+    /// By their number alone, for the public (a tracking code is its commenter's receipt).
+    Count,
+}
+
+/// The published versions of a consultation the public may see, oldest first.
+pub fn public_versions(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> Result<(Consultation, Vec<VersionSummary>)> {
+    let c = super::public::visible_consultation(conn, slug)?;
+    let vs = db::drafts::versions(conn, &c.id)?
+        .into_iter()
+        .filter(|v| v.published_at.is_some())
+        .collect();
+    Ok((c, vs))
+}
+
+/// What changed between two published versions and why, for the public: the changed clauses
+/// only, each note saying how many adopted opinions led to it.
+pub fn public_comparison(
+    conn: &mut DbConnection,
+    slug: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<(Consultation, Vec<VersionSummary>, Comparison)> {
+    db::read(conn, |conn| {
+        let (c, vs) = public_versions(conn, slug)?;
+        if vs.len() < 2 {
+            return Err(Error::NotFound);
+        }
+        let q = ComparisonQuery {
+            from,
+            to,
+            unchanged: false,
+        };
+        let cmp = compare(conn, c.clone(), vs.clone(), q, Citation::Count)?;
+        Ok((c, vs, cmp))
+    })
+}
+
+fn compare(
+    conn: &mut DbConnection,
+    c: Consultation,
+    vs: Vec<VersionSummary>,
+    q: ComparisonQuery,
+    citation: Citation,
+) -> Result<Comparison> {
+    {
         let last = vs.last().ok_or(Error::NotFound)?.version_no;
         let to_no = q.to.unwrap_or(last);
         let from_no = q.from.unwrap_or(to_no - 1);
@@ -180,13 +237,15 @@ pub fn comparison(
                 }
             }
             let mut note = kind_label(r.kind, r.renumbered).to_string();
-            if !ids.is_empty() {
+            if !ids.is_empty() && citation == Citation::Codes {
                 let cited: Vec<&str> = ids
                     .iter()
                     .map(|i| refs.get(i).map_or(i.as_str(), String::as_str))
                     .collect();
                 note.push_str("。采纳意见：");
                 note.push_str(&cited.join("、"));
+            } else if !ids.is_empty() {
+                note.push_str(&format!("。根据 {} 条采纳的意见修改", ids.len()));
             }
             rows.push(ComparisonRow {
                 kind: r.kind,
@@ -207,7 +266,7 @@ pub fn comparison(
             to_label: p.to.label,
             rows,
         })
-    })
+    }
 }
 
 /// A change an opinion is (or may be) linked to: a clause of a later version.

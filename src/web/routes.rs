@@ -136,6 +136,8 @@ route_table! {
     POST "/c/{slug}/comment" => public::consultation::submit, Public;
     GET "/c/{slug}/report" => public::report::show, Public;
     GET "/c/{slug}/draft" => public::draft::download, Public;
+    GET "/c/{slug}/changes" => public::changes::changes, Public;
+    GET "/c/{slug}/versions/{version_no}" => public::changes::version, Public;
     GET "/c/{slug}/documents/{document_id}" => public::draft::document, Public;
     GET "/track" => public::track::form, Public;
     GET "/track/{code}" => public::track::show, Public;

@@ -1680,7 +1680,7 @@ async fn docx_reads_back_with_the_same_table_and_converts_to_pdf() {
 
 /// Converts a DOCX with LibreOffice headless; fails on any error. Skipped (with a message)
 /// where LibreOffice is not installed, except in CI, which installs it.
-fn convert_to_pdf(docx: &[u8]) {
+pub(crate) fn convert_to_pdf(docx: &[u8]) {
     let soffice = ["soffice", "libreoffice"].into_iter().find(|b| {
         std::process::Command::new(b)
             .arg("--version")

@@ -348,6 +348,10 @@ async fn a_revised_version_its_comparison_and_the_opinions_it_enacts() {
             .get_as(&format!("{path}?format=docx&unchanged=false"), &staff)
             .await;
         assert_eq!(r.status, 200, "{}", r.text());
+        // LibreOffice opens it as Word would, once per run (on the first database).
+        if app.backend == yijian::db::Backend::Sqlite {
+            crate::report::convert_to_pdf(&r.body);
+        }
         let xml = document_xml(&r.body);
         for want in [
             "原条文",
@@ -409,6 +413,16 @@ async fn a_revised_version_its_comparison_and_the_opinions_it_enacts() {
         let r = app.get(&format!("/track/{code}")).await;
         assert_eq!(r.status, 200);
         assert!(!r.text().contains("tracked-changes"));
+        // Nor does the public see a version not yet published.
+        let slug = c["slug"].as_str().unwrap();
+        assert_eq!(app.get(&format!("/c/{slug}/changes")).await.status, 404);
+        assert_eq!(app.get(&format!("/c/{slug}/versions/2")).await.status, 404);
+        assert!(
+            !app.get(&format!("/c/{slug}"))
+                .await
+                .text()
+                .contains("/changes")
+        );
         let r = app
             .post_json(
                 &format!("/api/v1/consultations/{cid}/versions/2/publish"),
@@ -438,5 +452,49 @@ async fn a_revised_version_its_comparison_and_the_opinions_it_enacts() {
             "{text}"
         );
         assert!(text.contains("<del>"), "{text}");
+
+        // The public page: both versions, and what changed and why.
+        let page = app.get(&format!("/c/{slug}")).await.text();
+        assert!(
+            page.contains(&format!("href=\"/c/{slug}/changes\"")),
+            "{page}"
+        );
+        assert!(page.contains(&format!("href=\"/c/{slug}/versions/1\"")));
+        let changes = app.get(&format!("/c/{slug}/changes")).await;
+        assert_eq!(changes.status, 200);
+        let html = changes.text();
+        assert!(html.contains("<ins>") && html.contains("<del>"), "{html}");
+        assert!(html.contains("共 3 处修改"), "{html}");
+        assert!(html.contains("根据 1 条采纳的意见修改"), "{html}");
+        assert!(
+            !html.contains(&code),
+            "a commenter's receipt is not published"
+        );
+        assert!(
+            !html.contains("精简技术转移服务机构的认定奖励"),
+            "nor the opinion's text"
+        );
+        // The old version stays readable, the deleted item in it.
+        let v1_page = app.get(&format!("/c/{slug}/versions/1")).await.text();
+        assert!(v1_page.contains("完善科技成果转化机制"));
+        assert!(
+            !app.get(&format!("/c/{slug}"))
+                .await
+                .text()
+                .contains("完善科技成果转化机制")
+        );
+        assert_eq!(app.get(&format!("/c/{slug}/versions/3")).await.status, 404);
+        assert_eq!(
+            app.get(&format!("/c/{slug}/changes?from=x")).await.status,
+            400
+        );
+        assert_eq!(
+            app.get(&format!("/c/{slug}/changes?from=1&to=1"))
+                .await
+                .status,
+            404
+        );
+        let en = app.get(&format!("/c/{slug}/changes?lang=en")).await.text();
+        assert!(en.contains("What changed and why"));
     }
 }

@@ -37,6 +37,8 @@ pub async fn publish(
     let v = state
         .with_conn(move |conn| Ok(app::drafts::publish_version(conn, &id, no, &actor)?))
         .await?;
+    // The public page shows the current version.
+    state.cache.forget_pages();
     Ok(HttpResponse::Ok().json(v))
 }
 

@@ -180,6 +180,8 @@ struct ConsultationPage {
     toc: Vec<TocEntry>,
     /// Files published beside the draft: (kind's name, title, address, file type and size).
     documents: Vec<(String, String, String, String)>,
+    /// Published versions (name, address), when there are several.
+    versions: Vec<(String, String)>,
 }
 
 pub async fn show(
@@ -218,9 +220,40 @@ pub async fn show(
         }
     }
     let slug2 = slug.clone();
-    let documents = state
-        .with_conn(move |conn| Ok(app::documents::list_public(conn, &slug2)?))
-        .await?
+    let (documents, versions) = state
+        .with_conn(move |conn| {
+            Ok((
+                app::documents::list_public(conn, &slug2)?,
+                app::revisions::public_versions(conn, &slug2)?.1,
+            ))
+        })
+        .await?;
+    let tz = state.config.timezone;
+    let versions: Vec<(String, String)> = if versions.len() < 2 {
+        Vec::new()
+    } else {
+        versions
+            .iter()
+            .map(|v| {
+                let date = v
+                    .published_at
+                    .map(|d| format_local(d, tz).chars().take(10).collect::<String>())
+                    .unwrap_or_default();
+                (
+                    t.tf(
+                        "public.version_name",
+                        &[
+                            ("n", &v.version_no.to_string()),
+                            ("label", &v.label),
+                            ("date", &date),
+                        ],
+                    ),
+                    format!("/c/{slug}/versions/{}", v.version_no),
+                )
+            })
+            .collect()
+    };
+    let documents = documents
         .into_iter()
         .map(|d| {
             let ext = d
@@ -274,6 +307,7 @@ pub async fn show(
         clauses,
         toc,
         documents,
+        versions,
         t,
     };
     let body =

@@ -1,5 +1,6 @@
 //! Pages and endpoints for everyone, no account needed.
 
+pub mod changes;
 pub mod consultation;
 pub mod draft;
 pub mod health;

@@ -124,6 +124,7 @@ pub async fn publish(
     state
         .with_conn(move |conn| Ok(app::drafts::publish_version(conn, &cid, no, &actor)?))
         .await?;
+    state.cache.forget_pages();
     Ok(page::see_other(&format!(
         "/staff/consultations/{id}/comparison"
     )))
