@@ -13,6 +13,7 @@ mod intake;
 mod layers;
 mod mail;
 mod permissions;
+mod publish_guards;
 mod report;
 mod revisions;
 mod sessions;
