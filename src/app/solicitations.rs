@@ -104,6 +104,12 @@ pub fn invite(
         .note
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(Error::field("note", "solicit.error.note_too_long"));
+    }
     let emails = db::units::all_emails(conn)?;
     db::write::<_, Error, _>(conn, |conn| {
         let already = dbs::invited_unit_ids(conn, consultation_id)?;

@@ -209,6 +209,40 @@ async fn the_note_goes_into_the_invitation_and_onto_the_unit_page() {
         assert_eq!(r.status, 201, "{}", r.text());
         let mails = outbox(&app, "invitation");
         assert_eq!(mails.len(), 4);
+        // Through the page: a note typed with a mistake elsewhere is kept; one too long is
+        // refused.
+        let s = login(&app, "staff@example.org").await;
+        let board = s
+            .get(&format!("/staff/consultations/{oid}/solicitations"))
+            .await;
+        let csrf = Browser::csrf(&board);
+        let r = s
+            .post_form(
+                &format!("/staff/consultations/{oid}/solicitations"),
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("deadline", "2099-12-10"),
+                    ("note", "请于周五前反馈"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.text().contains(">请于周五前反馈</textarea>"));
+        let long = "长".repeat(2001);
+        let r = s
+            .post_form(
+                &format!("/staff/consultations/{oid}/solicitations"),
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("deadline", "2099-12-10"),
+                    ("unit_id", f.units[1].1.as_str()),
+                    ("note", long.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.text().contains("说明不能超过 2000 字"));
+        assert_eq!(outbox(&app, "invitation").len(), 4, "nothing sent");
         assert_eq!(
             mails
                 .iter()
