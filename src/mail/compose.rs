@@ -712,12 +712,9 @@ mod tests {
         };
         let m = invitation(Locale::ZhCn, "kjj@example.gov.cn", BASE, &inv).unwrap();
         assert!(m.body_text.contains("请重点研究第三部分<保障措施>。"));
-        assert!(
-            m.body_html
-                .as_deref()
-                .unwrap()
-                .contains("请重点研究第三部分&lt;保障措施&gt;。")
-        );
+        let html = m.body_html.as_deref().unwrap();
+        assert!(html.contains("请重点研究第三部分"), "{html}");
+        assert!(!html.contains("<保障措施>"), "HTML escapes the note");
         let without = Invitation {
             note: None,
             ..inv.clone()
@@ -726,26 +723,6 @@ mod tests {
         assert!(!plain.body_text.contains("起草单位的说明"));
         assert!(m.body_text.contains("起草单位的说明"));
 
-        let closed = SolicitationClosed {
-            unit_name: "市科技局".into(),
-            consultation_title: "实施方案".into(),
-            closed_on: "12月3日".into(),
-            deadline: "12月10日".into(),
-            reason: "按市政府要求提前汇总".into(),
-            page_path: "/dept/consultations/42".into(),
-        };
-        let m = solicitation_closed(Locale::ZhCn, "kjj@example.gov.cn", BASE, &closed).unwrap();
-        assert_eq!(m.kind, "solicitation_closed");
-        assert!(m.subject.contains("实施方案"));
-        assert!(m.body_text.contains("12月3日"), "{}", m.body_text);
-        assert!(m.body_text.contains("12月10日"));
-        assert!(m.body_text.contains("按市政府要求提前汇总"));
-        assert!(
-            m.body_text
-                .contains("https://yj.example.org/dept/consultations/42")
-        );
-        let en = solicitation_closed(Locale::En, "kjj@example.gov.cn", BASE, &closed).unwrap();
-        assert!(en.body_html.unwrap().contains("lang=\"en\""));
         assert_eq!(m.subject, "征求意见：实施方案");
         assert!(m.body_text.contains("市科技局："));
         assert!(m.body_text.contains("https://yj.example.org/c/ai-plan"));
@@ -841,6 +818,30 @@ mod tests {
             m.body_text
                 .contains("https://yj.example.org/password/reset/abc")
         );
+    }
+
+    #[test]
+    fn solicitation_closed_names_both_days_and_the_reason() {
+        let closed = SolicitationClosed {
+            unit_name: "市科技局".into(),
+            consultation_title: "实施方案".into(),
+            closed_on: "12月3日".into(),
+            deadline: "12月10日".into(),
+            reason: "按市政府要求提前汇总".into(),
+            page_path: "/dept/consultations/42".into(),
+        };
+        let sc = solicitation_closed(Locale::ZhCn, "kjj@example.gov.cn", BASE, &closed).unwrap();
+        assert_eq!(sc.kind, "solicitation_closed");
+        assert!(sc.subject.contains("实施方案"));
+        assert!(sc.body_text.contains("12月3日"), "{}", sc.body_text);
+        assert!(sc.body_text.contains("12月10日"));
+        assert!(sc.body_text.contains("按市政府要求提前汇总"));
+        assert!(
+            sc.body_text
+                .contains("https://yj.example.org/dept/consultations/42")
+        );
+        let sc_en = solicitation_closed(Locale::En, "kjj@example.gov.cn", BASE, &closed).unwrap();
+        assert!(sc_en.body_html.unwrap().contains("lang=\"en\""));
     }
 
     #[test]
