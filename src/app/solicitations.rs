@@ -257,6 +257,8 @@ pub struct BoardLine {
     pub replied_by: Option<String>,
     pub opinion_count: i64,
     pub versions: i64,
+    pub closed_early_at: Option<NaiveDateTime>,
+    pub closed_early_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -283,6 +285,8 @@ pub fn board(conn: &mut DbConnection, consultation_id: &str, actor: &Actor) -> R
             replied_by: r.replied_by_name,
             opinion_count: r.opinion_count,
             versions: r.versions,
+            closed_early_at: r.solicitation.closed_early_at,
+            closed_early_reason: r.solicitation.closed_early_reason,
         })
         .collect();
     let mut counts = BTreeMap::new();

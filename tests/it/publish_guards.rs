@@ -432,6 +432,18 @@ async fn publishing_before_units_reply_needs_a_reason_and_closes_their_solicitat
             .await
             .json();
         assert_eq!(board["counts"]["closed_early"], 2);
+        let closed_lines = board["solicitations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["state"] == "closed_early")
+            .inspect(|l| assert_eq!(l["closed_early_reason"], REASON))
+            .count();
+        assert_eq!(closed_lines, 2);
+        let page = s
+            .get(&format!("/staff/consultations/{}/solicitations", f.id))
+            .await;
+        assert!(page.text().contains("已提前结束: <strong>2</strong>"));
         assert_eq!(board["counts"]["pending"], 0);
         let r = publish(&app, &f, json!({})).await;
         assert!(r.status == 200 || r.status == 201, "{}", r.text());

@@ -30,6 +30,8 @@ fn board_json(state: &AppState, b: &app::solicitations::Board) -> serde_json::Va
             "replied_by": l.replied_by,
             "opinions": l.opinion_count,
             "versions": l.versions,
+            "closed_early_at": l.closed_early_at.map(|t| rfc3339(t, tz)),
+            "closed_early_reason": l.closed_early_reason,
         })).collect::<Vec<_>>(),
     })
 }
