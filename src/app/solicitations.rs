@@ -104,6 +104,12 @@ pub fn invite(
         .note
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(Error::field("note", "solicit.error.note_too_long"));
+    }
     let emails = db::units::all_emails(conn)?;
     db::write::<_, Error, _>(conn, |conn| {
         let already = dbs::invited_unit_ids(conn, consultation_id)?;
@@ -121,10 +127,12 @@ pub fn invite(
                 replied_by: None,
                 replied_at: None,
                 last_reminded_at: None,
+                closed_early_at: None,
+                closed_early_reason: None,
             };
             dbs::insert(conn, &s)?;
             for to in emails.get(&u.id).into_iter().flatten() {
-                let m = message("invitation", &c, &u.name, deadline, to, mail, at)?
+                let m = message("invitation", &c, &s, &u.name, to, mail, at)?
                     .related("solicitation", &s.id);
                 db::outbox::insert(conn, &m)?;
             }
@@ -132,7 +140,11 @@ pub fn invite(
                 conn,
                 audit::AuditEntry {
                     consultation_id: Some(&c.id),
-                    after: Some(json!({"unit": u.name, "deadline": deadline.to_string()})),
+                    after: Some(json!({
+                        "unit": u.name,
+                        "deadline": deadline.to_string(),
+                        "note": s.note,
+                    })),
                     ..actor.audit("solicitation.invite", "solicitation", &s.id)
                 },
             )?;
@@ -153,13 +165,14 @@ pub struct MailContext {
 fn message(
     kind: &str,
     c: &db::consultations::Consultation,
+    s: &Solicitation,
     unit: &str,
-    deadline: NaiveDateTime,
     to: &str,
     mail: &MailContext,
     at: NaiveDateTime,
 ) -> Result<NewOutbox> {
     use crate::mail::compose;
+    let deadline = s.deadline;
     let deadline_text = crate::domain::time::format_local(deadline, mail.timezone);
     let reply_path = format!("/dept/consultations/{}", c.id);
     let locale = Locale::ZhCn;
@@ -174,6 +187,7 @@ fn message(
                 consultation_slug: c.slug.clone(),
                 deadline: deadline_text,
                 reply_path,
+                note: s.note.clone(),
             },
         )?,
         _ => {
@@ -204,6 +218,8 @@ pub enum Standing {
     Replied,
     NoComment,
     Overdue,
+    /// Closed before its deadline without a reply (the report was published).
+    ClosedEarly,
 }
 
 impl Standing {
@@ -211,6 +227,7 @@ impl Standing {
         match s.state.as_str() {
             "replied" => Standing::Replied,
             "no_comment" => Standing::NoComment,
+            _ if s.closed_early_at.is_some() => Standing::ClosedEarly,
             _ if s.deadline <= at => Standing::Overdue,
             _ => Standing::Pending,
         }
@@ -222,6 +239,7 @@ impl Standing {
             Standing::Replied => "replied",
             Standing::NoComment => "no_comment",
             Standing::Overdue => "overdue",
+            Standing::ClosedEarly => "closed_early",
         }
     }
 }
@@ -239,6 +257,8 @@ pub struct BoardLine {
     pub replied_by: Option<String>,
     pub opinion_count: i64,
     pub versions: i64,
+    pub closed_early_at: Option<NaiveDateTime>,
+    pub closed_early_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -265,6 +285,8 @@ pub fn board(conn: &mut DbConnection, consultation_id: &str, actor: &Actor) -> R
             replied_by: r.replied_by_name,
             opinion_count: r.opinion_count,
             versions: r.versions,
+            closed_early_at: r.solicitation.closed_early_at,
+            closed_early_reason: r.solicitation.closed_early_reason,
         })
         .collect();
     let mut counts = BTreeMap::new();
@@ -273,6 +295,7 @@ pub fn board(conn: &mut DbConnection, consultation_id: &str, actor: &Actor) -> R
         Standing::Replied,
         Standing::NoComment,
         Standing::Overdue,
+        Standing::ClosedEarly,
     ] {
         counts.insert(s.key(), lines.iter().filter(|l| l.standing == s).count());
     }
@@ -288,6 +311,10 @@ pub struct PortalItem {
     pub deadline: NaiveDateTime,
     pub standing: Standing,
     pub open: bool,
+    /// What the office wrote when inviting the unit.
+    pub note: Option<String>,
+    pub closed_early_at: Option<NaiveDateTime>,
+    pub closed_early_reason: Option<String>,
 }
 
 pub fn portal(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<PortalItem>> {
@@ -303,12 +330,19 @@ pub fn portal(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<PortalItem>>
             title: r.consultation_title,
             draft_title: r.draft_title,
             deadline: r.solicitation.deadline,
+            note: r.solicitation.note,
+            closed_early_at: r.solicitation.closed_early_at,
+            closed_early_reason: r.solicitation.closed_early_reason,
         })
         .collect())
 }
 
+/// A unit may reply until its own deadline, also after the public window has closed, until
+/// the report is published (which closes every solicitation still waiting, with a reason).
 fn accepts_replies(s: &Solicitation, consultation_status: &str, at: NaiveDateTime) -> bool {
-    s.deadline > at && matches!(consultation_status, "draft" | "open")
+    s.deadline > at
+        && s.closed_early_at.is_none()
+        && matches!(consultation_status, "draft" | "open" | "closed")
 }
 
 /// One unit's solicitation on one consultation, with every version of its reply.
@@ -406,7 +440,14 @@ pub fn reply(
     let s = dbs::find_for_unit(conn, consultation_id, unit_id)?.ok_or(Error::NotFound)?;
     let at = now();
     if is_department && !accepts_replies(&s, &c.status, at) {
-        return Err(Error::field("opinions", "solicit.error.deadline_passed"));
+        let why = if s.closed_early_at.is_some() {
+            "solicit.error.closed_early"
+        } else if s.deadline <= at {
+            "solicit.error.deadline_passed"
+        } else {
+            "solicit.error.ended"
+        };
+        return Err(Error::field("opinions", why));
     }
     if office && matches!(c.status.as_str(), "published" | "archived") {
         return Err(Error::field("opinions", "solicit.error.closed"));
@@ -588,8 +629,8 @@ pub fn send_reminders(
                 return Ok(false);
             }
             for to in emails.get(&s.unit_id).into_iter().flatten() {
-                let m = message(kind, &c, &unit.name, s.deadline, to, mail, at)?
-                    .related("solicitation", &s.id);
+                let m =
+                    message(kind, &c, &s, &unit.name, to, mail, at)?.related("solicitation", &s.id);
                 db::outbox::insert(conn, &m)?;
             }
             audit::record(
@@ -605,4 +646,124 @@ pub fn send_reminders(
         n += usize::from(won);
     }
     Ok(n)
+}
+
+/// A unit that has not replied (and whose solicitation was not closed early).
+pub type Outstanding = dbs::Outstanding;
+
+/// Every invited unit of a consultation that has not replied, before or after its deadline.
+pub fn unreplied(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    actor: &Actor,
+) -> Result<Vec<Outstanding>> {
+    actor.require(&[Role::Staff, Role::Approver, Role::Admin])?;
+    Ok(dbs::outstanding(conn, consultation_id)?)
+}
+
+/// The units of a consultation that still owe a reply before their deadline at `at`.
+pub fn pending_before_deadline(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    at: NaiveDateTime,
+) -> Result<Vec<Outstanding>> {
+    Ok(dbs::outstanding(conn, consultation_id)?
+        .into_iter()
+        .filter(|o| o.deadline > at)
+        .collect())
+}
+
+/// Closes, inside the caller's transaction, the solicitations of units that still owe a reply
+/// before their deadline: records the reason and time, queues a notice to each unit's contact
+/// addresses and audits each. Returns the units closed.
+pub fn close_early_in(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    reason: &str,
+    mail: &MailContext,
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> Result<Vec<Outstanding>> {
+    use crate::mail::compose;
+    let c = db::consultations::find(conn, consultation_id)?.ok_or(Error::NotFound)?;
+    let pending = pending_before_deadline(conn, consultation_id, at)?;
+    let emails = db::units::all_emails(conn)?;
+    let mut closed = Vec::new();
+    for o in pending {
+        if !dbs::close_early(conn, &o.solicitation_id, at, reason)? {
+            continue;
+        }
+        for to in emails.get(&o.unit_id).into_iter().flatten() {
+            let m = compose::solicitation_closed(
+                Locale::ZhCn,
+                to,
+                &mail.base_url,
+                &compose::SolicitationClosed {
+                    unit_name: o.unit_name.clone(),
+                    consultation_title: c.title.clone(),
+                    closed_on: day_text(Locale::ZhCn, at, mail.timezone),
+                    deadline: day_text(Locale::ZhCn, o.deadline, mail.timezone),
+                    reason: reason.to_string(),
+                    page_path: format!("/dept/consultations/{}", c.id),
+                },
+            )?
+            .related("solicitation", &o.solicitation_id);
+            db::outbox::insert(conn, &m)?;
+        }
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(&c.id),
+                before: Some(json!({"state": "pending", "deadline": o.deadline.to_string()})),
+                after: Some(json!({
+                    "unit": o.unit_name,
+                    "closed_early_at": at.to_string(),
+                    "reason": reason,
+                })),
+                ..actor.audit(
+                    "solicitation.close_early",
+                    "solicitation",
+                    &o.solicitation_id,
+                )
+            },
+        )?;
+        closed.push(o);
+    }
+    Ok(closed)
+}
+
+/// A day as people write it (`12月3日`), in the office's time zone.
+pub fn day_text(locale: Locale, utc: NaiveDateTime, tz: chrono::FixedOffset) -> String {
+    use chrono::Datelike;
+    let local = utc.and_utc().with_timezone(&tz);
+    crate::i18n::tf(
+        locale,
+        "solicit.day",
+        &[
+            ("y", &local.year().to_string()),
+            ("m", &local.month().to_string()),
+            ("d", &local.day().to_string()),
+        ],
+    )
+}
+
+/// Why a unit's solicitation closed before its deadline, in words consistent with the dates:
+/// 征求意见已于 12月3日 提前结束（原定截止 12月10日）：理由. `None` unless it was closed early.
+pub fn closed_early_text(
+    locale: Locale,
+    closed_early_at: Option<NaiveDateTime>,
+    deadline: NaiveDateTime,
+    reason: Option<&str>,
+    tz: chrono::FixedOffset,
+) -> Option<String> {
+    let at = closed_early_at?;
+    Some(crate::i18n::tf(
+        locale,
+        "solicit.closed_early",
+        &[
+            ("closed", &day_text(locale, at, tz)),
+            ("deadline", &day_text(locale, deadline, tz)),
+            ("reason", reason.unwrap_or("")),
+        ],
+    ))
 }

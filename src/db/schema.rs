@@ -164,6 +164,8 @@ diesel::table! {
         replied_by -> Nullable<Text>,
         replied_at -> Nullable<Timestamp>,
         last_reminded_at -> Nullable<Timestamp>,
+        closed_early_at -> Nullable<Timestamp>,
+        closed_early_reason -> Nullable<Text>,
     }
 }
 diesel::table! {

@@ -24,6 +24,9 @@ pub struct Solicitation {
     pub replied_by: Option<String>,
     pub replied_at: Option<NaiveDateTime>,
     pub last_reminded_at: Option<NaiveDateTime>,
+    /// Closed before its deadline, without the unit's reply (see [`close_early`]).
+    pub closed_early_at: Option<NaiveDateTime>,
+    pub closed_early_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -319,8 +322,9 @@ pub fn due_reminders(
     let pending: Vec<Solicitation> = solicitations::table
         .inner_join(consultations::table)
         .filter(solicitations::state.eq("pending"))
+        .filter(solicitations::closed_early_at.is_null())
         .filter(solicitations::deadline.le(soon))
-        .filter(consultations::status.eq_any(["draft", "open"]))
+        .filter(consultations::status.eq_any(["draft", "open", "closed"]))
         .select(Solicitation::as_select())
         .load(conn)?;
     Ok(pending
@@ -367,4 +371,67 @@ pub fn unit_ids_of_kind(conn: &mut DbConnection, kind: &str) -> Result<Vec<Strin
         .order((units::sort_order, units::name))
         .select(units::id)
         .load(conn)?)
+}
+
+/// A unit that has not replied and whose solicitation is not closed, with its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outstanding {
+    pub solicitation_id: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub deadline: NaiveDateTime,
+}
+
+/// The units of a consultation that have not replied (and were not closed early), in the units
+/// directory's order.
+pub fn outstanding(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<Outstanding>, DbError> {
+    let rows: Vec<(String, String, String, NaiveDateTime)> = solicitations::table
+        .inner_join(units::table)
+        .filter(solicitations::consultation_id.eq(consultation_id))
+        .filter(solicitations::state.eq("pending"))
+        .filter(solicitations::closed_early_at.is_null())
+        .order((units::kind, units::sort_order, units::name))
+        .select((
+            solicitations::id,
+            units::id,
+            units::name,
+            solicitations::deadline,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(solicitation_id, unit_id, unit_name, deadline)| Outstanding {
+                solicitation_id,
+                unit_id,
+                unit_name,
+                deadline,
+            },
+        )
+        .collect())
+}
+
+/// Closes a solicitation early, unless the unit replied or it was closed meanwhile. Returns
+/// whether it was closed by this call.
+pub fn close_early(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+    reason: &str,
+) -> Result<bool, DbError> {
+    let n = diesel::update(
+        solicitations::table
+            .filter(solicitations::id.eq(id))
+            .filter(solicitations::state.eq("pending"))
+            .filter(solicitations::closed_early_at.is_null()),
+    )
+    .set((
+        solicitations::closed_early_at.eq(Some(at)),
+        solicitations::closed_early_reason.eq(Some(reason)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }

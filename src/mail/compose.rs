@@ -33,6 +33,8 @@ pub struct Invitation {
     pub deadline: String,
     /// Where the unit's users reply, e.g. `/dept/consultations/{id}`.
     pub reply_path: String,
+    /// What the office wrote to the units when inviting them (给单位的说明), if anything.
+    pub note: Option<String>,
 }
 
 /// A reminder to a unit that has not replied: before the deadline (`days` left) or after it
@@ -45,6 +47,20 @@ pub struct Reminder {
     pub deadline: String,
     pub days: i64,
     pub reply_path: String,
+}
+
+/// The notice to a unit that had not replied that the solicitation closed before its
+/// deadline, and why.
+#[derive(Debug, Clone)]
+pub struct SolicitationClosed {
+    pub unit_name: String,
+    pub consultation_title: String,
+    /// When it closed and the deadline it had, as people read them.
+    pub closed_on: String,
+    pub deadline: String,
+    pub reason: String,
+    /// The unit's page, e.g. `/dept/consultations/{id}`.
+    pub page_path: String,
 }
 
 /// Opinions assigned to a handler.
@@ -129,6 +145,29 @@ struct InvitationText<'a> {
     m: &'a Invitation,
     read_url: &'a str,
     reply_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/solicitation_closed.html")]
+struct SolicitationClosedHtml<'a> {
+    t: Tr,
+    subject: &'a str,
+    footer: &'a str,
+    base_url: &'a str,
+    m: &'a SolicitationClosed,
+    intro: &'a str,
+    url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/solicitation_closed.txt")]
+struct SolicitationClosedText<'a> {
+    t: Tr,
+    footer: &'a str,
+    base_url: &'a str,
+    m: &'a SolicitationClosed,
+    intro: &'a str,
+    url: &'a str,
 }
 
 #[derive(Template)]
@@ -374,6 +413,61 @@ pub fn invitation(
     Ok(row("invitation", locale, to, base_url, subject, text, html))
 }
 
+/// The notice to a unit that had not replied that the solicitation closed early.
+pub fn solicitation_closed(
+    locale: Locale,
+    to: &str,
+    base_url: &str,
+    m: &SolicitationClosed,
+) -> Result<NewOutbox, Error> {
+    let f = Frame::new(locale);
+    let subject = one_line(f.t.tf(
+        "mail.solicitation_closed.subject",
+        &[("title", &m.consultation_title)],
+    ));
+    let intro = f.t.tf(
+        "mail.solicitation_closed.intro",
+        &[
+            ("title", &m.consultation_title),
+            ("closed", &m.closed_on),
+            ("deadline", &m.deadline),
+        ],
+    );
+    let url = format!("{base_url}{}", m.page_path);
+    let html = render(
+        "solicitation_closed",
+        &SolicitationClosedHtml {
+            t: f.t,
+            subject: &subject,
+            footer: &f.footer,
+            base_url,
+            m,
+            intro: &intro,
+            url: &url,
+        },
+    )?;
+    let text = render(
+        "solicitation_closed",
+        &SolicitationClosedText {
+            t: f.t,
+            footer: &f.footer,
+            base_url,
+            m,
+            intro: &intro,
+            url: &url,
+        },
+    )?;
+    Ok(row(
+        "solicitation_closed",
+        locale,
+        to,
+        base_url,
+        subject,
+        text,
+        html,
+    ))
+}
+
 fn reminder_kind(
     kind: &'static str,
     locale: Locale,
@@ -614,8 +708,21 @@ mod tests {
             consultation_slug: "ai-plan".into(),
             deadline: "2026-12-31 17:00".into(),
             reply_path: "/dept/consultations/42".into(),
+            note: Some("请重点研究第三部分<保障措施>。".into()),
         };
         let m = invitation(Locale::ZhCn, "kjj@example.gov.cn", BASE, &inv).unwrap();
+        assert!(m.body_text.contains("请重点研究第三部分<保障措施>。"));
+        let html = m.body_html.as_deref().unwrap();
+        assert!(html.contains("请重点研究第三部分"), "{html}");
+        assert!(!html.contains("<保障措施>"), "HTML escapes the note");
+        let without = Invitation {
+            note: None,
+            ..inv.clone()
+        };
+        let plain = invitation(Locale::ZhCn, "kjj@example.gov.cn", BASE, &without).unwrap();
+        assert!(!plain.body_text.contains("起草单位的说明"));
+        assert!(m.body_text.contains("起草单位的说明"));
+
         assert_eq!(m.subject, "征求意见：实施方案");
         assert!(m.body_text.contains("市科技局："));
         assert!(m.body_text.contains("https://yj.example.org/c/ai-plan"));
@@ -714,6 +821,30 @@ mod tests {
     }
 
     #[test]
+    fn solicitation_closed_names_both_days_and_the_reason() {
+        let closed = SolicitationClosed {
+            unit_name: "市科技局".into(),
+            consultation_title: "实施方案".into(),
+            closed_on: "12月3日".into(),
+            deadline: "12月10日".into(),
+            reason: "按市政府要求提前汇总".into(),
+            page_path: "/dept/consultations/42".into(),
+        };
+        let sc = solicitation_closed(Locale::ZhCn, "kjj@example.gov.cn", BASE, &closed).unwrap();
+        assert_eq!(sc.kind, "solicitation_closed");
+        assert!(sc.subject.contains("实施方案"));
+        assert!(sc.body_text.contains("12月3日"), "{}", sc.body_text);
+        assert!(sc.body_text.contains("12月10日"));
+        assert!(sc.body_text.contains("按市政府要求提前汇总"));
+        assert!(
+            sc.body_text
+                .contains("https://yj.example.org/dept/consultations/42")
+        );
+        let sc_en = solicitation_closed(Locale::En, "kjj@example.gov.cn", BASE, &closed).unwrap();
+        assert!(sc_en.body_html.unwrap().contains("lang=\"en\""));
+    }
+
+    #[test]
     fn subjects_are_one_line() {
         let inv = Invitation {
             unit_name: "u".into(),
@@ -721,6 +852,7 @@ mod tests {
             consultation_slug: "s".into(),
             deadline: "d".into(),
             reply_path: "/".into(),
+            note: None,
         };
         let m = invitation(Locale::ZhCn, "a@b.example", BASE, &inv).unwrap();
         assert!(!m.subject.contains(['\r', '\n']));

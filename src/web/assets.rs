@@ -38,6 +38,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../frontend/static/triage.js"),
     },
     Asset {
+        name: "dept.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../frontend/static/dept.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../../frontend/static/favicon.svg"),

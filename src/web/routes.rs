@@ -197,6 +197,7 @@ route_table! {
     GET "/staff/consultations/{id}/report" => staff::report::show, Internal;
     GET "/staff/consultations/{id}/comparison" => staff::revisions::show, Internal;
     POST "/staff/consultations/{id}/versions/{version_no}/publish" => staff::revisions::publish, Office;
+    GET "/staff/consultations/{id}/report/publish" => staff::report::confirm, Internal;
     POST "/staff/consultations/{id}/report/publish" => staff::report::publish, Internal;
     POST "/staff/consultations/{id}/report/settings" => staff::report::settings, Office;
 

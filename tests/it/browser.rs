@@ -631,7 +631,13 @@ fn the_report_pages_in_a_real_browser() {
             without_api::approve_all(&mut conn, &id);
             d.go(&format!("{base}/staff/consultations/{id}/report"));
             d.wait_for_text("report-title");
-            d.click("form[action$='/report/publish'] button");
+            // The button leads to the confirmation step, which says what publishing does.
+            d.click("a[href$='/report/publish']");
+            let page = d.wait_for_text("确认发布报告");
+            assert!(page.contains("报告共 2 行"), "{page}");
+            assert!(d.fits_width(), "confirmation step fits 375 px");
+            assert_eq!(d.axe(&axe), Vec::<String>::new(), "confirmation step");
+            d.click("#publish-form button[type=submit]");
             d.wait_for_text("已发布第 1 版");
         }
         d.go(&format!("{base}/c/ai-report"));
@@ -778,13 +784,49 @@ fn the_department_portal_in_a_real_browser() {
         if javascript {
             assert_eq!(d.axe(&axe), Vec::<String>::new(), "reply page");
         }
-        // The second clause of the draft, then the opinion.
-        d.script("var s=document.getElementById('clause_0'); s.selectedIndex=2; return s.value;");
+        // Two opinions, each on a clause picked from the list: with JavaScript found through
+        // the search box (which hides the others), without it ticked in the plain list.
         let text = format!("建议明确算力券的申领流程（{js}）。");
+        let second = format!("建议细化保障措施的资金来源（{js}）。");
+        if javascript {
+            assert_eq!(
+                d.script("return document.querySelector('.clause-search').hidden;"),
+                json!(false),
+                "the search box is shown"
+            );
+            d.type_into("#clause_search_0", "编制原则");
+            let shown = d.script(
+                "return document.querySelectorAll('#clause_list_0 li:not([hidden])').length;",
+            );
+            assert_eq!(shown, json!(1), "the search filters the list");
+            d.click("#clause_list_0 li:not([hidden]) input[type=checkbox]");
+            d.type_into("#clause_search_1", "保障措施");
+            d.click("#clause_list_1 li:not([hidden]) input[type=checkbox]");
+            // Another block, added in place.
+            d.click("button.add-opinion");
+            assert_eq!(
+                d.script("return document.querySelectorAll('.opinion-row').length;"),
+                json!(4)
+            );
+            assert_eq!(
+                d.script("return document.getElementById('body_3') === document.activeElement;"),
+                json!(true)
+            );
+        } else {
+            d.click("#clause_list_0 li:nth-child(2) input[type=checkbox]");
+            d.click("#clause_list_1 li:nth-child(3) input[type=checkbox]");
+        }
         d.type_into("#body_0", &text);
-        d.click("#opinions button[type=submit]");
+        d.type_into("#body_1", &second);
+        d.click("#opinions button.submit-reply");
         let page = d.wait_for_text("已提交");
         assert!(page.contains(&text), "{js}");
+        assert!(page.contains(&second), "{js}");
+        assert_eq!(
+            d.script("return document.querySelectorAll('.opinion-row input[type=checkbox]:checked').length;"),
+            json!(2),
+            "{js}: each opinion kept its clause"
+        );
         assert!(page.contains("v1") || page.contains("v2"));
         if javascript {
             assert_eq!(d.axe(&axe), Vec::<String>::new(), "reply page after saving");

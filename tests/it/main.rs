@@ -14,6 +14,7 @@ mod layers;
 mod mail;
 mod permissions;
 mod public_site;
+mod publish_guards;
 mod report;
 mod revisions;
 mod sessions;

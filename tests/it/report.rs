@@ -1044,8 +1044,18 @@ async fn readiness_lists_what_is_missing_and_publishing_waits_for_it() {
                 &staff,
             )
             .await;
-        assert_eq!(ready.json(), json!({"ready": true, "missing": []}));
+        assert_eq!(
+            ready.json(),
+            json!({"ready": true, "needs_close_reason": false, "missing": [], "unreplied": []})
+        );
         let page = b.get(&format!("/staff/consultations/{id}/report")).await;
+        assert!(page.text().contains(&format!(
+            "href=\"/staff/consultations/{id}/report/publish\""
+        )));
+        // The button leads to the confirmation step, whose form publishes.
+        let page = b
+            .get(&format!("/staff/consultations/{id}/report/publish"))
+            .await;
         assert!(page.text().contains(&format!(
             "action=\"/staff/consultations/{id}/report/publish\""
         )));

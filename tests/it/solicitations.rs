@@ -218,7 +218,7 @@ async fn staff_invite_units_reply_and_the_board_shows_it() {
         let html = page.text();
         let csrf = Browser::csrf(&page);
         // A clause id from the form's list.
-        let marker = "<option value=\"";
+        let marker = "name=\"clause_0\" value=\"";
         let clause_id = html
             .match_indices(marker)
             .map(|(i, _)| &html[i + marker.len()..])

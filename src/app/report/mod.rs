@@ -29,7 +29,7 @@ use crate::i18n::{self, Locale};
 
 mod publish;
 use publish::printed_rationale;
-pub use publish::{finish_interrupted, publish};
+pub use publish::{MAX_CLOSE_REASON_CHARS, PublishOptions, finish_interrupted, publish};
 
 /// Who may read the internal edition, see readiness and publish: the office and its approvers.
 pub const READERS: &[Role] = &[Role::Staff, Role::Approver, Role::Admin];
@@ -81,6 +81,8 @@ pub struct Gathered {
     /// Cluster id → representative opinion id and member count.
     pub clusters: HashMap<String, (String, i64)>,
     pub units: Vec<SolicitedUnit>,
+    /// Invited units that still owe a reply before their deadline.
+    pub pending_units: Vec<super::solicitations::Outstanding>,
 }
 
 impl Gathered {
@@ -119,12 +121,15 @@ impl Gathered {
             })
             .collect();
         let units = db::report::solicited_units(conn, consultation_id)?;
+        let pending_units =
+            super::solicitations::pending_before_deadline(conn, consultation_id, db::now())?;
         Ok(Gathered {
             consultation,
             opinions,
             clause_order,
             clusters,
             units,
+            pending_units,
         })
     }
 
@@ -346,8 +351,8 @@ pub fn overview(
 /// One thing that stands between a consultation and publishing its report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Missing {
-    /// `still_open`, `short_window_reason`, `early_close_reason`, `undecided`, `unapproved`,
-    /// `rationale`.
+    /// `still_open`, `short_window_reason`, `early_close_reason`, `solicitation_pending`,
+    /// `undecided`, `unapproved`, `rationale`.
     pub kind: &'static str,
     pub opinion_id: Option<String>,
     /// The submission's tracking code, to find the opinion by.
@@ -356,6 +361,11 @@ pub struct Missing {
     pub excerpt: Option<String>,
     /// The decision's status label, for `rationale`.
     pub status: Option<String>,
+    /// The invited unit that has not replied, for `solicitation_pending`.
+    pub unit_id: Option<String>,
+    pub unit: Option<String>,
+    /// Its reply deadline (UTC).
+    pub deadline: Option<chrono::NaiveDateTime>,
 }
 
 impl Missing {
@@ -366,21 +376,45 @@ impl Missing {
             tracking_code: None,
             excerpt: None,
             status: None,
+            unit_id: None,
+            unit: None,
+            deadline: None,
         }
     }
 
     fn opinion(kind: &'static str, o: &OpinionRow, status: Option<String>) -> Self {
         Missing {
-            kind,
             opinion_id: Some(o.opinion_id.clone()),
             tracking_code: Some(o.submission.tracking_code.clone()),
             excerpt: Some(excerpt(&o.summary)),
             status,
+            ..Missing::consultation(kind)
         }
     }
 
-    /// The item as a sentence in `locale`.
+    fn unit(o: &super::solicitations::Outstanding) -> Self {
+        Missing {
+            unit_id: Some(o.unit_id.clone()),
+            unit: Some(o.unit_name.clone()),
+            deadline: Some(o.deadline),
+            ..Missing::consultation(SOLICITATION_PENDING)
+        }
+    }
+
+    /// The item as a sentence in `locale` (times in China Standard Time; see
+    /// [`Missing::message_in`]).
     pub fn message(&self, locale: Locale) -> String {
+        use chrono::Offset;
+        let cst = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::Utc.fix());
+        self.message_in(locale, cst)
+    }
+
+    /// The item as a sentence in `locale`, times in the office's zone `tz`.
+    pub fn message_in(&self, locale: Locale, tz: chrono::FixedOffset) -> String {
+        let deadline = self
+            .deadline
+            .map(|d| crate::domain::time::format_local(d, tz))
+            .unwrap_or_default();
         i18n::tf(
             locale,
             &format!("report.missing.{}", self.kind),
@@ -388,10 +422,16 @@ impl Missing {
                 ("excerpt", self.excerpt.as_deref().unwrap_or("")),
                 ("code", self.tracking_code.as_deref().unwrap_or("")),
                 ("status", self.status.as_deref().unwrap_or("")),
+                ("unit", self.unit.as_deref().unwrap_or("")),
+                ("deadline", &deadline),
             ],
         )
     }
 }
+
+/// The readiness item of an invited unit that still owes a reply before its deadline:
+/// publishing then needs a reason (and closes its solicitation early).
+pub const SOLICITATION_PENDING: &str = "solicitation_pending";
 
 fn excerpt(text: &str) -> String {
     let text = text.trim();
@@ -429,6 +469,7 @@ fn missing(g: &Gathered) -> Vec<Missing> {
     if c.closed_at.is_some_and(|at| at < c.closes_at) && no_reason(&c.closed_early_reason) {
         out.push(Missing::consultation("early_close_reason"));
     }
+    out.extend(g.pending_units.iter().map(Missing::unit));
     for o in &g.opinions {
         if g.is_hidden_duplicate(o) {
             continue;
@@ -448,6 +489,49 @@ fn missing(g: &Gathered) -> Vec<Missing> {
     out
 }
 
+/// What publishing now would do, for the confirmation step: the edition it makes, how many
+/// rows it freezes, how many commenters it emails, what still blocks it and which units that
+/// still owe a reply it would stop waiting for.
+#[derive(Debug, Clone)]
+pub struct PublishPreview {
+    pub consultation: Consultation,
+    pub edition_no: i64,
+    pub title: String,
+    pub rows: usize,
+    pub notices: usize,
+    /// What blocks publishing whatever the choice (everything but `solicitation_pending`).
+    pub blocking: Vec<Missing>,
+    /// Units that still owe a reply before their deadline: publishing needs a reason.
+    pub pending_units: Vec<super::solicitations::Outstanding>,
+}
+
+pub fn publish_preview(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    actor: &Actor,
+) -> Result<PublishPreview> {
+    actor.require(READERS)?;
+    db::read(conn, |conn| {
+        let g = Gathered::read(conn, consultation_id)?;
+        let blocking: Vec<Missing> = missing(&g)
+            .into_iter()
+            .filter(|m| m.kind != SOLICITATION_PENDING)
+            .collect();
+        let config = config_of(&g.consultation);
+        let (edition_no, notices) = publish::notice_count(conn, &g, &config)?;
+        let report = model::build(g.input(Edition::Internal, config));
+        Ok(PublishPreview {
+            edition_no,
+            title: report.title.clone(),
+            rows: report.sections.iter().map(|s| s.rows.len()).sum(),
+            notices,
+            blocking,
+            pending_units: g.pending_units.clone(),
+            consultation: g.consultation,
+        })
+    })
+}
+
 /// What publishing did, or why it did not.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -456,6 +540,8 @@ pub enum PublishOutcome {
         publication: PublicationInfo,
         /// Decision notices queued for commenters.
         notices: usize,
+        /// Solicitations of units that had not replied, closed early.
+        closed_solicitations: usize,
     },
     NotReady {
         missing: Vec<Missing>,

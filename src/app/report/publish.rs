@@ -8,7 +8,21 @@ struct Prepared {
     was_status: String,
     decided: Vec<PublishedDecision>,
     notices: Vec<crate::db::outbox::NewOutbox>,
+    /// Why units that still owe a reply are not waited for, when some do.
+    close_reason: Option<String>,
 }
+
+/// How to publish: where links in mail point, the office's time zone, and the reason for
+/// closing the solicitations of units that still owe a reply before their deadline (required
+/// when there are some).
+#[derive(Debug, Clone)]
+pub struct PublishOptions {
+    pub mail: crate::app::solicitations::MailContext,
+    pub close_solicitations_reason: Option<String>,
+}
+
+/// Longest reason for closing solicitations early, in characters.
+pub const MAX_CLOSE_REASON_CHARS: usize = 2_000;
 
 enum Preparation {
     Ready(Box<Prepared>),
@@ -56,14 +70,31 @@ pub(super) fn parts(text: &str, max: usize) -> impl Iterator<Item = &str> {
 /// clock finishes it ([`finish_interrupted`]). A decision changed by someone else while the
 /// edition was being written is not marked published: it awaits the next edition, as a change
 /// made a moment after publishing would.
+///
+/// Units invited to comment that have not replied before their deadline are waited for: the
+/// publication is refused with a `solicitation_pending` item per unit unless
+/// `close_solicitations_reason` is given; then their solicitations are closed early in the
+/// transaction that shows the edition, and each unit is told why.
 pub fn publish(
     conn: &mut DbConnection,
     consultation_id: &str,
-    base_url: &str,
+    options: &PublishOptions,
     actor: &Actor,
 ) -> Result<PublishOutcome> {
     actor.require(READERS)?;
-    let prep = match prepare(conn, consultation_id, base_url, actor)? {
+    let reason = options
+        .close_solicitations_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > MAX_CLOSE_REASON_CHARS) {
+        return Err(Error::field(
+            "close_solicitations_reason",
+            "report.error.close_reason_too_long",
+        ));
+    }
+    let base_url = options.mail.base_url.as_str();
+    let prep = match prepare(conn, consultation_id, base_url, reason, actor)? {
         Preparation::Done(outcome) => return Ok(outcome),
         Preparation::Ready(p) => *p,
     };
@@ -110,17 +141,23 @@ pub fn publish(
             })
         });
     let now = db::now();
-    let shown = written.and_then(|()| db::write(conn, |c| show(c, &prep, now, actor)));
-    if let Err(e) = shown {
-        discard(conn, &p.id)?;
-        return Err(e);
-    }
+    let shown =
+        written.and_then(|()| db::write(conn, |c| show(c, &prep, &options.mail, now, actor)));
+    let shown = match shown {
+        Ok(n) => Some(n),
+        Err(e) => {
+            discard(conn, &p.id)?;
+            return Err(e);
+        }
+    };
+    let closed_solicitations = shown.unwrap_or_default();
     let publication = Publication {
         published_at: now,
         ..prep.publication
     };
     follow_up(conn, &publication, &prep.decided, &prep.notices)?;
     Ok(PublishOutcome::Published {
+        closed_solicitations,
         publication: PublicationInfo {
             id: publication.id,
             consultation_id: publication.consultation_id,
@@ -137,11 +174,15 @@ fn prepare(
     conn: &mut DbConnection,
     consultation_id: &str,
     base_url: &str,
+    close_reason: Option<&str>,
     actor: &Actor,
 ) -> Result<Preparation> {
     db::read(conn, |conn| {
         let g = Gathered::read(conn, consultation_id)?;
-        let missing = missing(&g);
+        let mut missing = missing(&g);
+        if close_reason.is_some() {
+            missing.retain(|m| m.kind != SOLICITATION_PENDING);
+        }
         if !missing.is_empty() {
             return Ok(Preparation::Done(PublishOutcome::NotReady { missing }));
         }
@@ -191,17 +232,22 @@ fn prepare(
             was_status: c.status.clone(),
             decided,
             notices,
+            close_reason: close_reason
+                .filter(|_| !g.pending_units.is_empty())
+                .map(str::to_string),
         })))
     })
 }
 
-/// Shows the hidden edition and marks the consultation published, in one short transaction.
+/// Shows the hidden edition and marks the consultation published, in one short transaction;
+/// closes the solicitations still waiting when a reason was given. Returns how many it closed.
 fn show(
     conn: &mut DbConnection,
     prep: &Prepared,
+    mail: &crate::app::solicitations::MailContext,
     now: chrono::NaiveDateTime,
     actor: &Actor,
-) -> Result<()> {
+) -> Result<usize> {
     let p = &prep.publication;
     if !db::report::complete_publication(conn, &p.id, now)? {
         return Err(Error::Conflict(
@@ -225,6 +271,12 @@ fn show(
             ));
         }
     }
+    let closed = match &prep.close_reason {
+        Some(reason) => {
+            crate::app::solicitations::close_early_in(conn, &c.id, reason, mail, actor, now)?
+        }
+        None => vec![],
+    };
     audit::record(
         conn,
         audit::AuditEntry {
@@ -235,11 +287,13 @@ fn show(
                 "title": p.title,
                 "rows": prep.decided.len(),
                 "notices": prep.notices.len(),
+                "closed_solicitations": closed.iter().map(|o| &o.unit_name).collect::<Vec<_>>(),
+                "close_reason": prep.close_reason,
             })),
             ..actor.audit("report.publish", "publication", &p.id)
         },
     )?;
-    Ok(())
+    Ok(closed.len())
 }
 
 /// Removes a hidden edition, a chunk per transaction.
@@ -341,15 +395,15 @@ pub fn finish_interrupted(
     Ok(n)
 }
 
-/// One decision notice per commenter who left an email address; on a corrected edition only
-/// to those whose published decisions changed.
-fn notices(
-    g: &Gathered,
-    decided: &[PublishedDecision],
-    previous: &[PublishedDecision],
+/// The commenters who are sent a decision notice, each with the decisions it tells: every
+/// commenter who left an email address; on a corrected edition only those whose published
+/// decisions changed.
+fn recipients<'a>(
+    g: &'a Gathered,
+    decided: &'a [PublishedDecision],
+    previous: &'a [PublishedDecision],
     edition_no: i64,
-    base_url: &str,
-) -> Result<Vec<crate::db::outbox::NewOutbox>> {
+) -> Vec<(&'a db::report::SubmitterRow, Vec<&'a PublishedDecision>)> {
     let mut now_by: HashMap<&str, Vec<&PublishedDecision>> = HashMap::new();
     for d in decided {
         now_by.entry(&d.submission_id).or_default().push(d);
@@ -363,9 +417,9 @@ fn notices(
     let mut out = Vec::new();
     for o in &g.opinions {
         let s = &o.submission;
-        let Some(to) = s.email.as_deref().filter(|e| !e.trim().is_empty()) else {
+        if s.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
             continue;
-        };
+        }
         if !seen.insert(s.submission_id.as_str()) {
             continue;
         }
@@ -383,6 +437,42 @@ fn notices(
                 continue;
             }
         }
+        out.push((s, mine));
+    }
+    out
+}
+
+/// How many decision notices publishing now would queue (for the confirmation step).
+pub(super) fn notice_count(
+    conn: &mut DbConnection,
+    g: &Gathered,
+    config: &ReportConfig,
+) -> Result<(i64, usize)> {
+    let decided = g.published_decisions(config);
+    let edition_no = db::report::next_edition_no(conn, &g.consultation.id)?;
+    let previous = match db::report::publication(conn, &g.consultation.id, Some(edition_no - 1))? {
+        Some(p) => db::report::published_decisions(conn, &p.id)?,
+        None => vec![],
+    };
+    Ok((
+        edition_no,
+        recipients(g, &decided, &previous, edition_no).len(),
+    ))
+}
+
+/// One decision notice per commenter [`recipients`] names.
+fn notices(
+    g: &Gathered,
+    decided: &[PublishedDecision],
+    previous: &[PublishedDecision],
+    edition_no: i64,
+    base_url: &str,
+) -> Result<Vec<crate::db::outbox::NewOutbox>> {
+    let mut out = Vec::new();
+    for (s, mine) in recipients(g, decided, previous, edition_no) {
+        let Some(to) = s.email.as_deref() else {
+            continue;
+        };
         let locale = Locale::parse(&s.locale).unwrap_or_default();
         let m = crate::mail::compose::decision_notice(
             locale,

@@ -72,7 +72,38 @@ fn gathered(c: Consultation, opinions: Vec<OpinionRow>) -> Gathered {
         clause_order: HashMap::new(),
         clusters: HashMap::new(),
         units: vec![],
+        pending_units: vec![],
     }
+}
+
+#[test]
+fn units_that_owe_a_reply_are_each_an_item_after_the_window_rule() {
+    let c = consultation("closed", 1, 11);
+    let mut g = gathered(c, vec![]);
+    let deadline = chrono::NaiveDate::from_ymd_opt(2026, 12, 10)
+        .and_then(|d| d.and_hms_opt(15, 59, 59))
+        .unwrap();
+    for (id, name) in [("u1", "市科技局"), ("u2", "市发改委")] {
+        g.pending_units
+            .push(crate::app::solicitations::Outstanding {
+                solicitation_id: format!("s-{id}"),
+                unit_id: id.into(),
+                unit_name: name.into(),
+                deadline,
+            });
+    }
+    let m = missing(&g);
+    let pending: Vec<_> = m
+        .iter()
+        .filter(|m| m.kind == SOLICITATION_PENDING)
+        .collect();
+    assert_eq!(pending.len(), 2);
+    assert_eq!(pending[0].unit.as_deref(), Some("市科技局"));
+    assert_eq!(pending[1].unit_id.as_deref(), Some("u2"));
+    let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let text = pending[0].message_in(Locale::ZhCn, tz);
+    assert!(text.contains("市科技局"), "{text}");
+    assert!(text.contains("2026-12-10 23:59"), "{text}");
 }
 
 fn kinds(g: &Gathered) -> Vec<&'static str> {

@@ -140,16 +140,35 @@ pub async fn show(
     ))
 }
 
-/// A readiness item for JSON and pages: its message and where to fix it.
-pub fn missing_json(t: &Tr, consultation_id: &str, m: &Missing) -> serde_json::Value {
-    json!({
+/// A readiness item for JSON and pages: its message and where to fix it (and, for a unit that
+/// still owes a reply, the unit and its deadline).
+pub fn missing_json(
+    t: &Tr,
+    tz: chrono::FixedOffset,
+    consultation_id: &str,
+    m: &Missing,
+) -> serde_json::Value {
+    let mut v = json!({
         "kind": m.kind,
-        "message": m.message(t.locale),
+        "message": m.message_in(t.locale, tz),
         "opinion_id": m.opinion_id,
         "tracking_code": m.tracking_code,
         "excerpt": m.excerpt,
         "link": missing_link(consultation_id, m),
-    })
+    });
+    if m.kind == uc::SOLICITATION_PENDING {
+        v["unit_id"] = json!(m.unit_id);
+        v["unit"] = json!(m.unit);
+        v["deadline"] = json!(m.deadline.map(|d| rfc3339(d, tz)));
+    }
+    v
+}
+
+/// The body of a publication request: `{close_solicitations_reason?}`; an empty body is `{}`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PublishBody {
+    pub close_solicitations_reason: Option<String>,
 }
 
 fn publication_json(p: &PublicationInfo, slug: &str, tz: chrono::FixedOffset) -> serde_json::Value {
@@ -177,20 +196,33 @@ fn publication_json(p: &PublicationInfo, slug: &str, tz: chrono::FixedOffset) ->
     })
 }
 
-/// `POST /api/v1/consultations/{id}/publications`: publish the current report as a frozen,
-/// numbered edition; refused with the readiness list (409) while something is missing.
+/// `POST /api/v1/consultations/{id}/publications` with `{close_solicitations_reason?}`:
+/// publish the current report as a frozen, numbered edition; refused with the readiness list
+/// (409) while something is missing. Invited units that still owe a reply before their deadline
+/// are each a `solicitation_pending` item unless a reason is given; with one, their
+/// solicitations are closed early and the units told.
 pub async fn publish(
     state: web::Data<AppState>,
     user: AuthUser,
     Lang(t): Lang,
     id: web::Path<uuid::Uuid>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
+    let body: PublishBody = if body.iter().all(u8::is_ascii_whitespace) {
+        PublishBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| AppError::bad_request("error.invalid_json", e.to_string()))?
+    };
     let (actor, id) = (user.actor(), id.into_inner().to_string());
-    let base_url = state.config.base_url.clone();
+    let options = uc::PublishOptions {
+        mail: crate::web::shared::mail_context(&state),
+        close_solicitations_reason: body.close_solicitations_reason,
+    };
     let cid = id.clone();
     let (outcome, slug) = state
         .with_conn(move |conn| {
-            let outcome = uc::publish(conn, &cid, &base_url, &actor)?;
+            let outcome = uc::publish(conn, &cid, &options, &actor)?;
             let c = app::consultations::find(conn, &cid, &actor)?;
             Ok((outcome, c.slug))
         })
@@ -200,9 +232,11 @@ pub async fn publish(
         PublishOutcome::Published {
             publication,
             notices,
+            closed_solicitations,
         } => {
             let mut body = publication_json(&publication, &slug, tz);
             body["notices"] = json!(notices);
+            body["closed_solicitations"] = json!(closed_solicitations);
             HttpResponse::Created()
                 .insert_header((
                     "Location",
@@ -223,7 +257,7 @@ pub async fn publish(
             HttpResponse::build(StatusCode::CONFLICT).json(json!({
                 "error": "not_ready",
                 "message": t.t("report.not_ready"),
-                "missing": missing.iter().map(|m| missing_json(&t, &id, m)).collect::<Vec<_>>(),
+                "missing": missing.iter().map(|m| missing_json(&t, tz, &id, m)).collect::<Vec<_>>(),
             }))
         }
     })
@@ -267,7 +301,10 @@ pub async fn settings(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-/// `GET /api/v1/consultations/{id}/report/readiness`: what is missing before publishing.
+/// `GET /api/v1/consultations/{id}/report/readiness`: what is missing before publishing
+/// (`ready`), whether a reason for not waiting for units would be the only thing missing
+/// (`needs_close_reason`), and every invited unit that has not replied (`unreplied`, with its
+/// deadline and whether it has passed).
 pub async fn readiness(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -276,17 +313,28 @@ pub async fn readiness(
 ) -> Result<HttpResponse, AppError> {
     let (actor, id) = (user.actor(), id.into_inner().to_string());
     let cid = id.clone();
-    let (missing, warnings) = state
+    let (missing, warnings, unreplied) = state
         .with_conn(move |conn| {
             Ok((
                 uc::readiness(conn, &cid, &actor)?,
                 app::revisions::warnings(conn, &cid, &actor)?,
+                app::solicitations::unreplied(conn, &cid, &actor)?,
             ))
         })
         .await?;
+    let tz = state.config.timezone;
+    let now = chrono::Utc::now().naive_utc();
     let mut body = json!({
         "ready": missing.is_empty(),
-        "missing": missing.iter().map(|m| missing_json(&t, &id, m)).collect::<Vec<_>>(),
+        "needs_close_reason": !missing.is_empty()
+            && missing.iter().all(|m| m.kind == uc::SOLICITATION_PENDING),
+        "missing": missing.iter().map(|m| missing_json(&t, tz, &id, m)).collect::<Vec<_>>(),
+        "unreplied": unreplied.iter().map(|u| json!({
+            "unit_id": u.unit_id,
+            "unit": u.unit_name,
+            "deadline": rfc3339(u.deadline, tz),
+            "deadline_passed": u.deadline <= now,
+        })).collect::<Vec<_>>(),
     });
     // About the revised version, present only when there are some; they never block
     // publishing.

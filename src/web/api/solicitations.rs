@@ -11,6 +11,7 @@ use crate::domain::time::rfc3339;
 use crate::web::AppState;
 use crate::web::auth::AuthUser;
 use crate::web::errors::AppError;
+use crate::web::lang::Lang;
 use crate::web::shared::mail_context;
 use crate::web::upload::read_upload;
 
@@ -29,6 +30,8 @@ fn board_json(state: &AppState, b: &app::solicitations::Board) -> serde_json::Va
             "replied_by": l.replied_by,
             "opinions": l.opinion_count,
             "versions": l.versions,
+            "closed_early_at": l.closed_early_at.map(|t| rfc3339(t, tz)),
+            "closed_early_reason": l.closed_early_reason,
         })).collect::<Vec<_>>(),
     })
 }
@@ -95,6 +98,9 @@ fn unit_json(state: &AppState, v: &app::solicitations::UnitView) -> serde_json::
         "state": v.standing,
         "deadline": rfc3339(v.solicitation.deadline, tz),
         "open": v.open,
+        "note": v.solicitation.note,
+        "closed_early_at": v.solicitation.closed_early_at.map(|at| rfc3339(at, tz)),
+        "closed_early_reason": v.solicitation.closed_early_reason,
         "current": v.current,
         "versions": v.versions.iter().map(|r| serde_json::json!({
             "version": r.version,
@@ -149,8 +155,14 @@ pub async fn reply(
     Ok(HttpResponse::Created().json(unit_json(&state, &v)))
 }
 
-/// `GET /api/v1/solicitations`: what the caller's unit has been asked about.
-pub async fn portal(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, AppError> {
+/// `GET /api/v1/solicitations`: what the caller's unit has been asked about, with the office's
+/// note and, when a solicitation closed before its deadline, when, why, and a sentence saying
+/// so (`closed_early_message`).
+pub async fn portal(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Lang(t): Lang,
+) -> Result<HttpResponse, AppError> {
     let actor = user.actor();
     let items = state
         .with_conn(move |conn| Ok(app::solicitations::portal(conn, &actor)?))
@@ -167,6 +179,16 @@ pub async fn portal(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
                     "deadline": rfc3339(i.deadline, tz),
                     "state": i.standing,
                     "open": i.open,
+                    "note": i.note,
+                    "closed_early_at": i.closed_early_at.map(|at| rfc3339(at, tz)),
+                    "closed_early_reason": i.closed_early_reason,
+                    "closed_early_message": app::solicitations::closed_early_text(
+                        t.locale,
+                        i.closed_early_at,
+                        i.deadline,
+                        i.closed_early_reason.as_deref(),
+                        tz,
+                    ),
                 })
             })
             .collect::<Vec<_>>(),

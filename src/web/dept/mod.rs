@@ -23,6 +23,9 @@ pub struct PortalLine {
     pub deadline: String,
     pub standing: String,
     pub standing_key: &'static str,
+    /// 征求意见已于… 提前结束（原定截止…）：理由, when it closed early.
+    pub closed_early: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Template)]
@@ -48,6 +51,14 @@ pub async fn index(
     let lines = items
         .into_iter()
         .map(|i| PortalLine {
+            closed_early: app::solicitations::closed_early_text(
+                t.locale,
+                i.closed_early_at,
+                i.deadline,
+                i.closed_early_reason.as_deref(),
+                tz,
+            ),
+            note: i.note,
             deadline: format_local(i.deadline, tz),
             standing: t.t(&format!("solicit.standing.{}", i.standing.key())),
             standing_key: i.standing.key(),

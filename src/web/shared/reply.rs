@@ -18,14 +18,28 @@ use crate::web::shared::clauses::{FlatClause, flatten};
 use crate::web::upload::read_upload;
 use crate::web::{AppState, csrf};
 
-/// Opinion rows a form offers beyond those already given.
-const SPARE_ROWS: usize = 3;
+/// Opinion blocks a new reply form offers (more are added with the 添加 button).
+const MIN_ROWS: usize = 3;
 
-/// One row of the reply form.
+/// One opinion block of the reply form: its text and the clauses it concerns.
 pub struct FormRow {
     pub n: usize,
-    pub clause_id: String,
+    pub clause_ids: Vec<String>,
     pub body: String,
+}
+
+impl FormRow {
+    fn empty(n: usize) -> Self {
+        FormRow {
+            n,
+            clause_ids: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    pub fn has(&self, clause_id: &str) -> bool {
+        self.clause_ids.iter().any(|c| c == clause_id)
+    }
 }
 
 pub struct VersionLine {
@@ -56,6 +70,10 @@ pub struct ReplyPage {
     on_paper: bool,
     rows: Vec<FormRow>,
     note: String,
+    /// What the office wrote when inviting the unit.
+    office_note: Option<String>,
+    /// Why the form is closed, in words consistent with the dates.
+    closed_message: String,
     clauses: Vec<FlatClause>,
     versions: Vec<VersionLine>,
     errors: BTreeMap<String, String>,
@@ -90,8 +108,9 @@ impl ReplyTarget {
 /// What the form shows besides the stored reply.
 #[derive(Default)]
 pub struct FormState {
-    /// The rows and note as submitted, when shown again with errors.
-    pub submitted: Option<(Vec<FormRow>, String)>,
+    /// The rows and note as submitted, when shown again with errors or with one more block.
+    /// (rows, blocks to add, note).
+    pub submitted: Option<(Vec<FormRow>, usize, String)>,
     pub errors: BTreeMap<String, String>,
     pub saved: bool,
 }
@@ -119,25 +138,44 @@ pub async fn render_reply(
         })
         .await?;
     let tz = state.config.timezone;
-    let (mut rows, note) = submitted.unwrap_or_else(|| {
-        let rows = view
-            .current
-            .iter()
-            .enumerate()
-            .map(|(i, o)| FormRow {
-                n: i,
-                clause_id: o.clause_ids.first().cloned().unwrap_or_default(),
-                body: o.body.clone(),
-            })
-            .collect::<Vec<_>>();
-        (rows, String::new())
+    let (mut rows, want, note) = submitted
+        .map(|(rows, extra, note)| {
+            let want = rows.len() + extra;
+            (rows, want, note)
+        })
+        .unwrap_or_else(|| {
+            let rows = view
+                .current
+                .iter()
+                .enumerate()
+                .map(|(i, o)| FormRow {
+                    n: i,
+                    clause_ids: o.clause_ids.clone(),
+                    body: o.body.clone(),
+                })
+                .collect::<Vec<_>>();
+            let spare = rows.len() + 1;
+            (rows, spare, String::new())
+        });
+    let blocks = want.max(MIN_ROWS);
+    while rows.len() < blocks {
+        rows.push(FormRow::empty(rows.len()));
+    }
+    let now = chrono::Utc::now().naive_utc();
+    let closed_message = app::solicitations::closed_early_text(
+        t.locale,
+        view.solicitation.closed_early_at,
+        view.solicitation.deadline,
+        view.solicitation.closed_early_reason.as_deref(),
+        tz,
+    )
+    .unwrap_or_else(|| {
+        if view.solicitation.deadline <= now {
+            t.t("dept.closed")
+        } else {
+            t.t("dept.ended")
+        }
     });
-    let start = rows.len();
-    rows.extend((start..start + SPARE_ROWS).map(|n| FormRow {
-        n,
-        clause_id: String::new(),
-        body: String::new(),
-    }));
     let versions = view
         .versions
         .iter()
@@ -165,6 +203,8 @@ pub async fn render_reply(
         on_paper: target.on_paper,
         rows,
         note,
+        office_note: view.solicitation.note.clone(),
+        closed_message,
         clauses: tree
             .as_ref()
             .map(|tr| flatten(&t, &tr.clauses))
@@ -194,19 +234,22 @@ pub async fn receive_reply(
 ) -> Result<HttpResponse, AppError> {
     let up = read_upload(&req, payload).await?;
     csrf::verify(&session, up.field("csrf_token").unwrap_or(""))?;
-    let mut rows = Vec::new();
-    for n in 0..app::solicitations::MAX_OPINIONS {
-        let (Some(body), clause) = (
-            up.field(&format!("body_{n}")),
-            up.field(&format!("clause_{n}")),
-        ) else {
-            continue;
-        };
-        rows.push(FormRow {
-            n: rows.len(),
-            clause_id: clause.unwrap_or("").trim().to_string(),
-            body: body.to_string(),
-        });
+    let rows = form_rows(&up.fields);
+    if up.field("add_row").is_some() {
+        // One more block, keeping what was typed; nothing is saved.
+        let note = up.field("note").unwrap_or("").to_string();
+        return render_reply(
+            &state,
+            &user,
+            &session,
+            t,
+            target,
+            FormState {
+                submitted: Some((rows, 1, note)),
+                ..FormState::default()
+            },
+        )
+        .await;
     }
     let no_comment = up.field("no_comment").is_some();
     let note = up.field("note").unwrap_or("").to_string();
@@ -216,11 +259,7 @@ pub async fn receive_reply(
         } else {
             rows.iter()
                 .map(|r| ReplyOpinionInput {
-                    clause_ids: if r.clause_id.is_empty() {
-                        vec![]
-                    } else {
-                        vec![r.clause_id.clone()]
-                    },
+                    clause_ids: r.clause_ids.clone(),
                     body: r.body.clone(),
                 })
                 .collect()
@@ -262,7 +301,7 @@ pub async fn receive_reply(
                 t,
                 target,
                 FormState {
-                    submitted: Some((rows, note)),
+                    submitted: Some((rows, 0, note)),
                     errors,
                     saved: false,
                 },
@@ -270,5 +309,83 @@ pub async fn receive_reply(
             .await
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The opinion blocks of a submitted form, in their order: `body_N` with every `clause_N`
+/// ticked (any number of blocks; the use case limits how many are kept). Blocks are numbered
+/// again from 0.
+fn form_rows(fields: &[(String, String)]) -> Vec<FormRow> {
+    let mut blocks: std::collections::BTreeMap<usize, (String, Vec<String>)> = Default::default();
+    for (k, v) in fields {
+        if let Some(n) = k
+            .strip_prefix("body_")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            blocks.entry(n).or_default().0 = v.clone();
+        }
+    }
+    for (k, v) in fields {
+        let Some(n) = k
+            .strip_prefix("clause_")
+            .and_then(|n| n.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let v = v.trim();
+        if let (Some(b), false) = (blocks.get_mut(&n), v.is_empty()) {
+            b.1.push(v.to_string());
+        }
+    }
+    blocks
+        .into_values()
+        .enumerate()
+        .map(|(n, (body, clause_ids))| FormRow {
+            n,
+            clause_ids,
+            body,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_rows;
+
+    fn f(k: &str, v: &str) -> (String, String) {
+        (k.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn blocks_are_read_in_order_with_every_clause() {
+        let rows = form_rows(&[
+            f("csrf_token", "x"),
+            f("body_10", "第三条"),
+            f("clause_10", "c3"),
+            f("body_0", "第一条"),
+            f("clause_0", "c1"),
+            f("clause_0", "c2"),
+            f("clause_0", " "),
+            f("body_2", "第二条"),
+            f("clause_7", "orphan"),
+        ]);
+        let got: Vec<(usize, &str, Vec<&str>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.n,
+                    r.body.as_str(),
+                    r.clause_ids.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, "第一条", vec!["c1", "c2"]),
+                (1, "第二条", vec![]),
+                (2, "第三条", vec!["c3"]),
+            ]
+        );
     }
 }

@@ -185,6 +185,9 @@ pub async fn render_published(
 pub fn missing_link(consultation_id: &str, m: &Missing) -> String {
     match &m.opinion_id {
         Some(o) => format!("/staff/opinions/{o}"),
+        None if m.kind == uc::SOLICITATION_PENDING => {
+            format!("/staff/consultations/{consultation_id}/solicitations")
+        }
         None => format!("/staff/consultations/{consultation_id}"),
     }
 }

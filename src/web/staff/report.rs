@@ -24,6 +24,13 @@ pub struct MissingItem {
     pub link: String,
 }
 
+/// An invited unit that has not replied, as the readiness list and the confirmation show it.
+pub struct UnitLine {
+    pub unit: String,
+    pub deadline: String,
+    pub passed: bool,
+}
+
 pub struct PublishedEdition {
     pub edition_no: i64,
     pub published_at: String,
@@ -50,6 +57,9 @@ struct ReportPage {
     csrf: String,
     c: Consultation,
     missing: Vec<MissingItem>,
+    /// Only units that still owe a reply stand in the way: publishing is possible with a reason.
+    needs_close_reason: bool,
+    unreplied: Vec<UnitLine>,
     preview: String,
     public_preview: bool,
     settings: Settings,
@@ -73,6 +83,7 @@ pub struct PageQuery {
 struct Loaded {
     c: Consultation,
     missing: Vec<Missing>,
+    unreplied: Vec<crate::app::solicitations::Outstanding>,
     preview: String,
     settings: Settings,
     statuses: Vec<(String, String)>,
@@ -94,9 +105,11 @@ async fn load(
             let (_, editions) = uc::publications(conn, &id, &actor)?;
             let settings = Settings::of(&uc::config_of(&c));
             let statuses = uc::statuses(conn, &actor)?;
+            let unreplied = crate::app::solicitations::unreplied(conn, &id, &actor)?;
             Ok(Loaded {
                 c,
                 missing,
+                unreplied,
                 preview,
                 settings,
                 statuses,
@@ -127,10 +140,13 @@ async fn render(
             .missing
             .iter()
             .map(|m| MissingItem {
-                message: m.message(t.locale),
+                message: m.message_in(t.locale, tz),
                 link: missing_link(&cid, m),
             })
             .collect(),
+        needs_close_reason: !l.missing.is_empty()
+            && l.missing.iter().all(|m| m.kind == uc::SOLICITATION_PENDING),
+        unreplied: unit_lines(&l.unreplied, tz),
         preview: l.preview,
         public_preview: edition == Edition::Public,
         title_template: l
@@ -212,50 +228,166 @@ pub async fn show(
     .await
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct CsrfForm {
-    csrf_token: String,
+fn unit_lines(
+    units: &[crate::app::solicitations::Outstanding],
+    tz: chrono::FixedOffset,
+) -> Vec<UnitLine> {
+    let now = chrono::Utc::now().naive_utc();
+    units
+        .iter()
+        .map(|u| UnitLine {
+            unit: u.unit_name.clone(),
+            deadline: format_local(u.deadline, tz),
+            passed: u.deadline <= now,
+        })
+        .collect()
 }
 
-/// `POST /staff/consultations/{id}/report/publish`
+/// The confirmation step before publishing.
+#[derive(Template)]
+#[template(path = "staff/report_publish.html")]
+struct ConfirmPage {
+    t: Tr,
+    nav: Nav,
+    title: String,
+    csrf: String,
+    c: Consultation,
+    edition_no: i64,
+    report_title: String,
+    rows: usize,
+    notices: usize,
+    blocking: Vec<MissingItem>,
+    pending: Vec<UnitLine>,
+    reason: String,
+    error: Option<String>,
+}
+
+async fn render_confirm(
+    state: &AppState,
+    user: &AuthUser,
+    session: &Session,
+    t: Tr,
+    id: String,
+    (status, reason, error): (StatusCode, String, Option<String>),
+) -> Result<HttpResponse, AppError> {
+    user.require(READERS)?;
+    let actor = user.actor();
+    let p = state
+        .with_conn(move |conn| Ok(uc::publish_preview(conn, &id, &actor)?))
+        .await?;
+    let tz = state.config.timezone;
+    let cid = p.consultation.id.clone();
+    let page_ = ConfirmPage {
+        title: t.t("report.confirm.title"),
+        nav: Nav::from_session(session),
+        csrf: csrf::token(session),
+        edition_no: p.edition_no,
+        report_title: p.title,
+        rows: p.rows,
+        notices: p.notices,
+        blocking: p
+            .blocking
+            .iter()
+            .map(|m| MissingItem {
+                message: m.message_in(t.locale, tz),
+                link: missing_link(&cid, m),
+            })
+            .collect(),
+        pending: unit_lines(&p.pending_units, tz),
+        c: p.consultation,
+        reason,
+        error,
+        t,
+    };
+    page::html_status(status, &page_)
+}
+
+/// `GET /staff/consultations/{id}/report/publish`: what publishing will do, and the button.
+pub async fn confirm(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    Lang(t): Lang,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    render_confirm(
+        &state,
+        &user,
+        &session,
+        t,
+        id.into_inner().to_string(),
+        (StatusCode::OK, String::new(), None),
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PublishForm {
+    csrf_token: String,
+    close_solicitations_reason: String,
+}
+
+/// `POST /staff/consultations/{id}/report/publish` (from the confirmation step), with
+/// `close_solicitations_reason` when units still owe a reply.
 pub async fn publish(
     state: web::Data<AppState>,
     user: AuthUser,
     session: Session,
     Lang(t): Lang,
     id: web::Path<uuid::Uuid>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<PublishForm>,
 ) -> Result<HttpResponse, AppError> {
     csrf::verify(&session, &form.csrf_token)?;
+    let form = form.into_inner();
     let (actor, id) = (user.actor(), id.into_inner().to_string());
-    let base_url = state.config.base_url.clone();
+    let reason = form.close_solicitations_reason;
+    let options = uc::PublishOptions {
+        mail: crate::web::shared::mail_context(&state),
+        close_solicitations_reason: Some(reason.clone()),
+    };
     let cid = id.clone();
     let outcome = state
-        .with_conn(move |conn| Ok(uc::publish(conn, &cid, &base_url, &actor)?))
-        .await?;
+        .with_conn(move |conn| Ok(uc::publish(conn, &cid, &options, &actor)?))
+        .await;
     match outcome {
-        PublishOutcome::Published { publication, .. } => Ok(page::see_other(&format!(
+        Ok(PublishOutcome::Published { publication, .. }) => Ok(page::see_other(&format!(
             "/staff/consultations/{id}/report?published={}",
             publication.edition_no
         ))),
-        PublishOutcome::Unchanged { publication } => Ok(page::see_other(&format!(
+        Ok(PublishOutcome::Unchanged { publication }) => Ok(page::see_other(&format!(
             "/staff/consultations/{id}/report?unchanged={}",
             publication.edition_no
         ))),
-        PublishOutcome::NotReady { .. } => {
-            let notice = Some(t.t("report.not_ready"));
-            render(
+        Ok(PublishOutcome::NotReady { missing }) => {
+            let error = if missing.iter().all(|m| m.kind == uc::SOLICITATION_PENDING) {
+                t.t("report.confirm.reason_required")
+            } else {
+                t.t("report.not_ready")
+            };
+            render_confirm(
                 &state,
                 &user,
                 &session,
                 t,
                 id,
-                Edition::Internal,
-                (StatusCode::CONFLICT, notice),
+                (StatusCode::CONFLICT, reason, Some(error)),
             )
             .await
         }
+        Err(AppError::Validation(fields)) => {
+            let error = Some(super::error_line(&t, &fields));
+            render_confirm(
+                &state,
+                &user,
+                &session,
+                t,
+                id,
+                (StatusCode::UNPROCESSABLE_ENTITY, reason, error),
+            )
+            .await
+        }
+        Err(e) => Err(e),
     }
 }
 

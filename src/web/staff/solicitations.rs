@@ -50,6 +50,8 @@ struct BoardPage {
     groups: Vec<(String, Vec<Pick>)>,
     can_invite: bool,
     deadline: String,
+    /// The note as typed, kept when the form is shown again with errors.
+    note: String,
     errors: BTreeMap<String, String>,
     invited: Option<usize>,
 }
@@ -69,6 +71,7 @@ pub struct BoardQuery {
 #[derive(Default)]
 struct InviteForm {
     deadline: String,
+    note: String,
     errors: BTreeMap<String, String>,
     invited: Option<usize>,
 }
@@ -83,6 +86,7 @@ async fn render_board(
 ) -> Result<HttpResponse, AppError> {
     let InviteForm {
         deadline,
+        note,
         errors,
         invited,
     } = form;
@@ -117,6 +121,8 @@ async fn render_board(
         counts: board
             .counts
             .iter()
+            // Closing early happens only when publishing: not a count to show until it did.
+            .filter(|(k, n)| **k != "closed_early" || **n > 0)
             .map(|(k, n)| (t.t(&format!("solicit.standing.{k}")), *n))
             .collect(),
         lines: board
@@ -145,6 +151,7 @@ async fn render_board(
             .collect(),
         can_invite: app::OFFICE.contains(&user.role),
         deadline,
+        note,
         errors: errors.iter().map(|(k, v)| (k.clone(), t.t(v))).collect(),
         invited,
         t,
@@ -191,6 +198,7 @@ pub async fn invite(
     let f = crate::web::page::Pairs::parse(&body);
     csrf::verify(&session, &f.text("csrf_token"))?;
     let deadline_text = f.text("deadline");
+    let note_text = f.text("note");
     let input = Invite {
         unit_ids: f.all("unit_id"),
         all_departments: f.checked("all_departments"),
@@ -220,6 +228,7 @@ pub async fn invite(
                 id,
                 InviteForm {
                     deadline: deadline_text,
+                    note: note_text,
                     errors,
                     invited: None,
                 },

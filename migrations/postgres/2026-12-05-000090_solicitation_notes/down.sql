@@ -1,0 +1,2 @@
+ALTER TABLE solicitations DROP COLUMN closed_early_reason;
+ALTER TABLE solicitations DROP COLUMN closed_early_at;
