@@ -104,6 +104,7 @@ fn input() -> ReportInput {
                 } else {
                     1
                 },
+                taken_up: None,
             }
         })
         .collect();

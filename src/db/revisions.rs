@@ -184,3 +184,26 @@ pub fn linked_opinions(
         .distinct()
         .load(conn)?)
 }
+
+/// Where the opinions of a consultation were taken up: for each confirmed link onto a clause of
+/// a published version, (opinion id, version number, version label, clause label, clause
+/// path), in document order.
+pub fn taken_up(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+) -> Result<Vec<(String, i64, String, String, String)>, DbError> {
+    Ok(opinion_changes::table
+        .inner_join(clauses::table.inner_join(draft_versions::table))
+        .filter(draft_versions::consultation_id.eq(consultation_id))
+        .filter(draft_versions::published_at.is_not_null())
+        .filter(opinion_changes::state.eq("confirmed"))
+        .order((draft_versions::version_no.asc(), clauses::position.asc()))
+        .select((
+            opinion_changes::opinion_id,
+            draft_versions::version_no,
+            draft_versions::label,
+            clauses::label,
+            clauses::path,
+        ))
+        .load(conn)?)
+}

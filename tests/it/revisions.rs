@@ -496,5 +496,39 @@ async fn a_revised_version_its_comparison_and_the_opinions_it_enacts() {
         );
         let en = app.get(&format!("/c/{slug}/changes?lang=en")).await.text();
         assert!(en.contains("What changed and why"));
+
+        // The report may say where the opinion was taken up, a setting of the consultation.
+        let cell = |report: &Value| -> String {
+            report["sections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|s| s["rows"].as_array().unwrap().iter())
+                .find(|r| {
+                    r["opinion"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("技术转移服务机构")
+                })
+                .map(|r| r["decision"].as_str().unwrap().to_string())
+                .expect("the opinion's row")
+        };
+        let report_path = format!("/api/v1/consultations/{cid}/report");
+        let before = app.get_as(&report_path, &staff).await.json();
+        assert!(!cell(&before).contains("见修改稿"));
+        let r = app
+            .post_json(
+                &format!("/api/v1/consultations/{cid}/report/settings"),
+                Some(&staff),
+                json!({"cite_changes": true}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["cite_changes"], true);
+        let decision = cell(&app.get_as(&report_path, &staff).await.json());
+        assert!(
+            decision.starts_with("已采纳，见修改稿（二）二、(二)2."),
+            "{decision}"
+        );
     }
 }

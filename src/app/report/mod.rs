@@ -83,6 +83,8 @@ pub struct Gathered {
     pub units: Vec<SolicitedUnit>,
     /// Invited units that still owe a reply before their deadline.
     pub pending_units: Vec<super::solicitations::Outstanding>,
+    /// Opinion id → where a published revision takes it up (`修改稿第五条`).
+    pub taken_up: HashMap<String, String>,
 }
 
 impl Gathered {
@@ -120,6 +122,36 @@ impl Gathered {
                 ))
             })
             .collect();
+        // Where each opinion was taken up: the clauses of the latest published version its
+        // confirmed links point at (the first version is the draft commented on, not a revision).
+        let mut latest: HashMap<String, (i64, String, Vec<String>)> = HashMap::new();
+        for (opinion, no, label, clause_label, path) in
+            db::revisions::taken_up(conn, consultation_id)?
+        {
+            if no < 2 {
+                continue;
+            }
+            // An article is cited by its number alone (第五条), as regulations are; the items of
+            // a plan by their place (二、(二)2.).
+            let path = if clause_label.trim_end().ends_with('条') {
+                clause_label
+            } else {
+                path
+            };
+            let e = latest
+                .entry(opinion)
+                .or_insert_with(|| (no, label.clone(), Vec::new()));
+            if no > e.0 {
+                *e = (no, label, Vec::new());
+            }
+            if no == e.0 && !e.2.contains(&path) {
+                e.2.push(path);
+            }
+        }
+        let taken_up = latest
+            .into_iter()
+            .map(|(o, (_, label, paths))| (o, format!("{label}{}", paths.join("、"))))
+            .collect();
         let units = db::report::solicited_units(conn, consultation_id)?;
         let pending_units =
             super::solicitations::pending_before_deadline(conn, consultation_id, db::now())?;
@@ -130,6 +162,7 @@ impl Gathered {
             clusters,
             units,
             pending_units,
+            taken_up,
         })
     }
 
@@ -190,6 +223,7 @@ impl Gathered {
                 status,
                 rationale,
                 count,
+                taken_up: self.taken_up.get(&o.opinion_id).cloned(),
             });
         }
         let no_comment_units = self
@@ -654,6 +688,8 @@ pub struct Settings {
     /// Status code → the wording this report prints (e.g. `adopted` → `采纳`); statuses not
     /// named print their own label.
     pub status_labels: std::collections::BTreeMap<String, String>,
+    /// Say where a published revision takes an opinion up (`已采纳，见修改稿第五条`).
+    pub cite_changes: bool,
 }
 
 impl Settings {
@@ -666,6 +702,7 @@ impl Settings {
             title_template: (config.title_template != model::DEFAULT_TITLE_TEMPLATE)
                 .then(|| config.title_template.clone()),
             status_labels: config.status_labels.clone(),
+            cite_changes: config.cite_changes,
         }
     }
 }
@@ -727,6 +764,7 @@ pub fn save_settings(
         config.title_template =
             title_template.unwrap_or_else(|| model::DEFAULT_TITLE_TEMPLATE.to_string());
         config.status_labels = status_labels;
+        config.cite_changes = settings.cite_changes;
         let text = serde_json::to_string(&config)
             .map_err(|e| Error::Internal(format!("report settings: {e}")))?;
         db::report::set_config(conn, &c.id, &text)?;

@@ -73,6 +73,7 @@ fn gathered(c: Consultation, opinions: Vec<OpinionRow>) -> Gathered {
         clusters: HashMap::new(),
         units: vec![],
         pending_units: vec![],
+        taken_up: HashMap::new(),
     }
 }
 

@@ -262,6 +262,9 @@ pub struct OpinionIn {
     pub rationale: Option<String>,
     /// 1, or the size of the duplicate cluster the opinion stands for (values below 1 count as 1).
     pub count: i64,
+    /// Where a revised version takes the opinion up (`修改稿第五条`), printed after the status
+    /// when the report cites changes ([`ReportConfig::cite_changes`]).
+    pub taken_up: Option<String>,
 }
 
 /// Who sent an opinion.
@@ -350,6 +353,8 @@ pub struct ReportConfig {
     pub empty_text: String,
     /// Shown for a commenter who left no name.
     pub anonymous_label: String,
+    /// Say where an opinion was taken up: `已采纳，见修改稿第五条`.
+    pub cite_changes: bool,
 }
 
 impl Default for ReportConfig {
@@ -364,6 +369,7 @@ impl Default for ReportConfig {
             section_titles: SectionTitles::default(),
             empty_text: DEFAULT_EMPTY_TEXT.to_string(),
             anonymous_label: "匿名".to_string(),
+            cite_changes: false,
         }
     }
 }
@@ -499,6 +505,10 @@ pub fn build(input: ReportInput) -> Report {
             }
             None => op.status.label.trim().to_string(),
         };
+        if let (Some(at), true) = (op.taken_up.as_deref(), config.cite_changes) {
+            decision.push_str("，见");
+            decision.push_str(at);
+        }
         if let (Some(r), false) = (&reason, config.separate_reason_column) {
             decision.reserve_exact(3 + r.len());
             decision.push('，');

@@ -54,6 +54,7 @@ fn opinion(
         status,
         rationale: rationale.map(str::to_string),
         count: 1,
+        taken_up: None,
     }
 }
 
@@ -836,4 +837,73 @@ fn model_round_trips_through_json() {
     let old = r#"{"title":"t","summary":null,"sections":[],"closing":null}"#;
     let r: Report = serde_json::from_str(old).unwrap();
     assert_eq!(r.edition, Edition::Internal);
+}
+
+#[test]
+fn a_report_citing_changes_says_where_an_opinion_was_taken_up() {
+    let someone = SubmitterIn {
+        key: "a".into(),
+        display_name: "张三".into(),
+        person_name: Some("张三".into()),
+        organization: None,
+        is_unit: false,
+        consented_to_publish_name: true,
+        first_received_seq: 1,
+        manual_order: None,
+    };
+    let adopted = StatusLabel::new("adopted", "已采纳", StatusBucket::Adopted);
+    let partly = StatusLabel::new(
+        "partially_adopted",
+        "部分采纳",
+        StatusBucket::PartiallyAdopted,
+    );
+    let mut first = opinion(&someone, ChannelGroup::Public, "意见一", 1, adopted, None);
+    first.taken_up = Some("修改稿第五条".into());
+    let mut second = opinion(
+        &someone,
+        ChannelGroup::Public,
+        "意见二",
+        2,
+        partly,
+        Some("其余已有规定"),
+    );
+    second.taken_up = Some("修改稿第六条、第七条".into());
+    let third = opinion(
+        &someone,
+        ChannelGroup::Public,
+        "意见三",
+        3,
+        StatusLabel::new("adopted", "已采纳", StatusBucket::Adopted),
+        None,
+    );
+    let input = |cite: bool| ReportInput {
+        draft_title: "示例".into(),
+        opinions: vec![first.clone(), second.clone(), third.clone()],
+        no_comment_units: vec![],
+        config: ReportConfig {
+            cite_changes: cite,
+            ..ReportConfig::default()
+        },
+        edition: Edition::Internal,
+    };
+    let cells = |r: Report| -> Vec<String> {
+        r.sections
+            .into_iter()
+            .flat_map(|s| s.rows)
+            .map(|r| r.decision)
+            .collect()
+    };
+    assert_eq!(
+        cells(build(input(true))),
+        [
+            "已采纳，见修改稿第五条",
+            "部分采纳，见修改稿第六条、第七条，其余已有规定",
+            "已采纳"
+        ]
+    );
+    assert_eq!(
+        cells(build(input(false))),
+        ["已采纳", "部分采纳，其余已有规定", "已采纳"],
+        "off by default: the report as offices print it"
+    );
 }

@@ -286,7 +286,8 @@ pub async fn list(
 }
 
 /// `POST /api/v1/consultations/{id}/report/settings`: `{summary, reason_column,
-/// merge_sections, feedbacker_column}` (booleans; a missing one is false).
+/// merge_sections, feedbacker_column, cite_changes}` (booleans; a missing one is false),
+/// `title_template`, `status_labels`.
 pub async fn settings(
     state: web::Data<AppState>,
     user: AuthUser,

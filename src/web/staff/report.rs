@@ -408,6 +408,7 @@ pub async fn settings(
         reason_column: f.contains_key("reason_column"),
         merge_sections: f.contains_key("merge_sections"),
         feedbacker_column: f.contains_key("feedbacker_column"),
+        cite_changes: f.contains_key("cite_changes"),
         title_template: f.get("title_template").cloned(),
         status_labels: f
             .iter()
