@@ -185,13 +185,17 @@ pub fn linked_opinions(
         .load(conn)?)
 }
 
+/// A confirmed link onto a published version: (opinion id, version number, version label,
+/// clause label, clause path).
+pub type TakenUp = (String, i64, String, String, String);
+
 /// Where the opinions of a consultation were taken up: for each confirmed link onto a clause of
 /// a published version, (opinion id, version number, version label, clause label, clause
 /// path), in document order.
 pub fn taken_up(
     conn: &mut DbConnection,
     consultation_id: &str,
-) -> Result<Vec<(String, i64, String, String, String)>, DbError> {
+) -> Result<Vec<TakenUp>, DbError> {
     Ok(opinion_changes::table
         .inner_join(clauses::table.inner_join(draft_versions::table))
         .filter(draft_versions::consultation_id.eq(consultation_id))
