@@ -214,6 +214,17 @@ fn compare(
         opinion_ids.sort();
         opinion_ids.dedup();
         let refs = opinion_refs(conn, &opinion_ids)?;
+        let keys: Vec<String> = p
+            .alignment
+            .rows
+            .iter()
+            .filter_map(|r| match (r.after.first(), r.before.first()) {
+                (Some(&j), _) => Some(p.new[j].id.clone()),
+                (None, Some(&i)) => Some(p.old[i].id.clone()),
+                (None, None) => None,
+            })
+            .collect();
+        let office_notes = db::revisions::notes_on(conn, &keys)?;
         let mut rows = Vec::with_capacity(p.alignment.rows.len());
         for r in &p.alignment.rows {
             if !q.unchanged && r.kind == Kind::Unchanged {
@@ -236,7 +247,17 @@ fn compare(
                     ids.push(o.opinion_id.clone());
                 }
             }
+            let key = match (r.after.first(), r.before.first()) {
+                (Some(&j), _) => Some(p.new[j].id.as_str()),
+                (None, Some(&i)) => Some(p.old[i].id.as_str()),
+                (None, None) => None,
+            };
+            let office_note = key.and_then(|k| office_notes.get(k)).cloned();
             let mut note = kind_label(r.kind, r.renumbered).to_string();
+            if let Some(n) = &office_note {
+                note.push('。');
+                note.push_str(n.trim_end_matches('。'));
+            }
             if !ids.is_empty() && citation == Citation::Codes {
                 let cited: Vec<&str> = ids
                     .iter()
@@ -255,6 +276,7 @@ fn compare(
                 changes: r.changes.clone(),
                 opinion_ids: ids,
                 note,
+                office_note,
             });
         }
         Ok(Comparison {
@@ -645,6 +667,8 @@ pub fn warnings(
             }
         }
         let after_ids: Vec<String> = p.new.iter().map(|c| c.id.clone()).collect();
+        let all_ids: Vec<String> = p.new.iter().chain(&p.old).map(|c| c.id.clone()).collect();
+        let noted = db::revisions::notes_on(conn, &all_ids)?;
         let explained: HashSet<String> = db::revisions::confirmed_on(conn, &after_ids)?
             .into_iter()
             .map(|l| l.clause_id)
@@ -654,6 +678,14 @@ pub fn warnings(
                 continue;
             }
             if r.after.iter().any(|&j| explained.contains(&p.new[j].id)) {
+                continue;
+            }
+            let key = match (r.after.first(), r.before.first()) {
+                (Some(&j), _) => p.new[j].id.clone(),
+                (None, Some(&i)) => p.old[i].id.clone(),
+                (None, None) => continue,
+            };
+            if noted.contains_key(&key) {
                 continue;
             }
             let label = match (r.after.first(), r.before.first()) {
@@ -669,5 +701,44 @@ pub fn warnings(
             });
         }
         Ok(out)
+    })
+}
+
+/// The longest office note on a change, in characters.
+const NOTE_MAX: usize = 500;
+
+/// Writes the office's 修改说明 on a changed clause (the clause of the later version, or of the
+/// earlier one when it was deleted); an empty note removes it. It explains the change: the
+/// readiness warning about a change no opinion explains goes away.
+pub fn set_note(
+    conn: &mut DbConnection,
+    consultation_id: &str,
+    clause_id: &str,
+    note: &str,
+    actor: &Actor,
+) -> Result<()> {
+    actor.require(super::OFFICE)?;
+    let note = note.trim();
+    if note.chars().count() > NOTE_MAX || note.contains('\0') {
+        return Err(Error::field("note", "revision.error.note"));
+    }
+    db::write(conn, |conn| {
+        if db::revisions::clause_consultation(conn, clause_id)?.as_deref() != Some(consultation_id)
+        {
+            return Err(Error::field("clause_id", "revision.error.note_clause"));
+        }
+        let before = db::revisions::notes_on(conn, &[clause_id.to_string()])?.remove(clause_id);
+        let after = (!note.is_empty()).then_some(note);
+        db::revisions::set_note(conn, clause_id, after, actor.user_id.as_deref(), db::now())?;
+        audit::record(
+            conn,
+            audit::AuditEntry {
+                consultation_id: Some(consultation_id),
+                before: Some(json!({"note": before})),
+                after: Some(json!({"note": after})),
+                ..actor.audit("revision.note", "clause", clause_id)
+            },
+        )?;
+        Ok(())
     })
 }

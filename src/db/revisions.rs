@@ -192,10 +192,7 @@ pub type TakenUp = (String, i64, String, String, String);
 /// Where the opinions of a consultation were taken up: for each confirmed link onto a clause of
 /// a published version, (opinion id, version number, version label, clause label, clause
 /// path), in document order.
-pub fn taken_up(
-    conn: &mut DbConnection,
-    consultation_id: &str,
-) -> Result<Vec<TakenUp>, DbError> {
+pub fn taken_up(conn: &mut DbConnection, consultation_id: &str) -> Result<Vec<TakenUp>, DbError> {
     Ok(opinion_changes::table
         .inner_join(clauses::table.inner_join(draft_versions::table))
         .filter(draft_versions::consultation_id.eq(consultation_id))
@@ -210,4 +207,58 @@ pub fn taken_up(
             clauses::path,
         ))
         .load(conn)?)
+}
+
+/// The office's notes (修改说明) on these clauses: clause id → note.
+pub fn notes_on(
+    conn: &mut DbConnection,
+    clause_ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, DbError> {
+    use super::schema::change_notes;
+    let mut out = std::collections::HashMap::new();
+    for chunk in clause_ids.chunks(500) {
+        out.extend(
+            change_notes::table
+                .filter(change_notes::clause_id.eq_any(chunk))
+                .select((change_notes::clause_id, change_notes::note))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Sets (or, with `None`, removes) the office's note on a changed clause.
+pub fn set_note(
+    conn: &mut DbConnection,
+    clause_id: &str,
+    note: Option<&str>,
+    by: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    use super::schema::change_notes;
+    diesel::delete(change_notes::table.find(clause_id)).execute(conn)?;
+    if let Some(note) = note {
+        diesel::insert_into(change_notes::table)
+            .values((
+                change_notes::clause_id.eq(clause_id),
+                change_notes::note.eq(note),
+                change_notes::noted_by.eq(by),
+                change_notes::noted_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The consultation a clause (of any version) belongs to.
+pub fn clause_consultation(
+    conn: &mut DbConnection,
+    clause_id: &str,
+) -> Result<Option<String>, DbError> {
+    Ok(clauses::table
+        .inner_join(draft_versions::table)
+        .filter(clauses::id.eq(clause_id))
+        .select(draft_versions::consultation_id)
+        .first(conn)
+        .optional()?)
 }

@@ -486,7 +486,18 @@ diesel::table! {
 diesel::joinable!(consultation_documents -> consultations (consultation_id));
 diesel::joinable!(consultation_documents -> attachments (attachment_id));
 
+diesel::table! {
+    change_notes (clause_id) {
+        clause_id -> Text,
+        note -> Text,
+        noted_by -> Nullable<Text>,
+        noted_at -> Timestamp,
+    }
+}
+diesel::joinable!(change_notes -> clauses (clause_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    change_notes,
     consultation_documents,
     opinion_changes,
     solicitation_replies,

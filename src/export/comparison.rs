@@ -30,6 +30,19 @@ pub struct ComparisonRow {
     pub changes: Vec<Change>,
     pub opinion_ids: Vec<String>,
     pub note: String,
+    /// What the office wrote about this change (修改说明), part of `note`.
+    pub office_note: Option<String>,
+}
+
+impl ComparisonRow {
+    /// The clause an office note on this row is kept under: the first clause after, or before
+    /// for a deleted one.
+    pub fn key(&self) -> Option<&str> {
+        self.after
+            .first()
+            .or(self.before.first())
+            .map(|c| c.clause_id.as_str())
+    }
 }
 
 /// The comparison of version `from` with version `to`.

@@ -33,6 +33,13 @@ impl Pairs {
             .filter(|v| !v.is_empty())
             .map(str::to_string)
     }
+    /// Every field whose name starts with `prefix`: (the rest of the name, value).
+    pub fn prefixed(&self, prefix: &str) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix(prefix)?.to_string(), v.clone())))
+            .collect()
+    }
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()

@@ -196,6 +196,7 @@ route_table! {
     GET "/attachments/{attachment_id}" => dept::attachment, SignedIn;
     GET "/staff/consultations/{id}/report" => staff::report::show, Internal;
     GET "/staff/consultations/{id}/comparison" => staff::revisions::show, Internal;
+    POST "/staff/consultations/{id}/comparison/notes" => staff::revisions::notes, Office;
     POST "/staff/consultations/{id}/versions/{version_no}/publish" => staff::revisions::publish, Office;
     GET "/staff/consultations/{id}/report/publish" => staff::report::confirm, Internal;
     POST "/staff/consultations/{id}/report/publish" => staff::report::publish, Internal;
@@ -255,6 +256,7 @@ route_table! {
     GET "/api/v1/consultations/{id}/versions" => api::revisions::list, Internal;
     POST "/api/v1/consultations/{id}/versions/{version_no}/publish" => api::revisions::publish, Office;
     GET "/api/v1/consultations/{id}/comparison" => api::revisions::comparison, Internal;
+    POST "/api/v1/consultations/{id}/comparison/notes" => api::revisions::note, Office;
     GET "/api/v1/consultations/{id}/solicitations" => api::solicitations::board, Internal;
     POST "/api/v1/consultations/{id}/solicitations" => api::solicitations::invite, Office;
     GET "/api/v1/consultations/{id}/solicitations/{unit_id}" => api::solicitations::unit, SignedIn;

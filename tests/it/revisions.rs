@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 use yijian::domain::Role;
 
-use crate::support::{Resp, TestApp};
+use crate::support::{Browser, Resp, TestApp};
 
 const SEED: &str = include_str!("../fixtures/seed_003.txt");
 const REWORDED_FROM: &str = "新建一批、培育引进一批、认定奖励一批技术转移服务机构";
@@ -334,6 +334,77 @@ async fn a_revised_version_its_comparison_and_the_opinions_it_enacts() {
         assert_eq!(kinds, vec!["unexplained_change"; 2], "{warnings}");
         assert!(warnings.to_string().contains("二、(一)4."), "{warnings}");
 
+        // The office notes why the inserted item came: printed in the note column, and the
+        // change is no longer flagged. Only the office writes notes, on its own clauses.
+        let inserted = new["二、(一)4."].clone();
+        let note_path = format!("/api/v1/consultations/{cid}/comparison/notes");
+        let r = app
+            .post_json(
+                &note_path,
+                Some(&approver),
+                json!({"clause_id": inserted, "note": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        let r = app
+            .post_json(
+                &note_path,
+                Some(&staff),
+                json!({"clause_id": reworded_v1, "note": "很长".repeat(300)}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let stranger = {
+            let other = app.consultation(&staff, 40).await;
+            let oid = other["id"].as_str().unwrap().to_string();
+            let t = import(&app, &oid, &staff, SEED, "").await.json();
+            t["clauses"][0]["id"].as_str().unwrap().to_string()
+        };
+        let r = app
+            .post_json(
+                &note_path,
+                Some(&staff),
+                json!({"clause_id": stranger, "note": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "another consultation's clause: {}", r.text());
+        let r = app
+            .post_json(
+                &note_path,
+                Some(&staff),
+                json!({"clause_id": inserted, "note": "根据工作需要调整"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let rows = app
+            .get_as(&format!("{path}?unchanged=false"), &staff)
+            .await
+            .json();
+        let noted = rows["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["after"][0]["clause_id"] == inserted)
+            .unwrap()
+            .clone();
+        assert_eq!(noted["office_note"], "根据工作需要调整");
+        assert!(
+            noted["note"]
+                .as_str()
+                .unwrap()
+                .contains("新增。根据工作需要调整"),
+            "{noted}"
+        );
+        let r = app
+            .get_as(
+                &format!("/api/v1/consultations/{cid}/report/readiness"),
+                &staff,
+            )
+            .await;
+        let warnings = r.json()["warnings"].clone();
+        assert_eq!(warnings.as_array().unwrap().len(), 1, "{warnings}");
+        assert!(!warnings.to_string().contains("二、(一)4."), "{warnings}");
+
         // HTML, DOCX, XLSX.
         let r = app
             .get_as(&format!("{path}?format=html&unchanged=false"), &staff)
@@ -408,6 +479,44 @@ async fn a_revised_version_its_comparison_and_the_opinions_it_enacts() {
         assert_eq!(page.status, 200, "{}", page.text());
         assert!(page.text().contains("<ins>") && page.text().contains("<del>"));
         assert!(page.text().contains("修改稿（二）"));
+        // Its notes form keeps the note written through the API and saves another.
+        let html = page.text();
+        assert!(html.contains("填写修改说明"), "{html}");
+        assert!(html.contains("value=\"根据工作需要调整\""));
+        let deleted_key = {
+            let m = "name=\"note:";
+            let keys: Vec<&str> = html
+                .match_indices(m)
+                .map(|(i, _)| &html[i + m.len()..i + m.len() + 36])
+                .collect();
+            assert_eq!(keys.len(), 3, "one field per changed row: {keys:?}");
+            keys.into_iter()
+                .find(|k| {
+                    *k != inserted.as_str()
+                        && !html.contains(&format!("note:{k}\" type=\"text\" value=\"根据"))
+                })
+                .unwrap()
+                .to_string()
+        };
+        let csrf = Browser::csrf(&page);
+        let field = format!("note:{deleted_key}");
+        let r = b
+            .post_form(
+                &format!("/staff/consultations/{cid}/comparison/notes"),
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("from", "1"),
+                    ("to", "2"),
+                    (field.as_str(), "与第二部分合并表述"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        let page = b.get(r.header("location").unwrap()).await.text();
+        assert!(
+            page.contains("与第二部分合并表述"),
+            "printed in the table and kept in the form"
+        );
 
         // The tracking page shows the change once version 2 is public.
         let r = app.get(&format!("/track/{code}")).await;

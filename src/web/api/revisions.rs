@@ -114,3 +114,35 @@ pub async fn link(
         .await?;
     Ok(HttpResponse::Ok().json(v))
 }
+
+/// `{clause_id, note}`: the office's 修改说明 on a changed clause; an empty note removes it.
+#[derive(Debug, serde::Deserialize)]
+pub struct NoteBody {
+    pub clause_id: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /api/v1/consultations/{id}/comparison/notes`
+pub async fn note(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<NoteBody>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let b = body.into_inner();
+    let out = serde_json::json!({"clause_id": b.clause_id, "note": b.note.trim()});
+    state
+        .with_conn(move |conn| {
+            Ok(revisions::set_note(
+                conn,
+                &id,
+                &b.clause_id,
+                &b.note,
+                &actor,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}

@@ -33,6 +33,8 @@ struct ComparisonPage {
     can_publish: bool,
     /// Adopted opinions left unchanged, changes no opinion explains: (message, link).
     warnings: Vec<(String, Option<String>)>,
+    /// The changed rows the office may note: (clause id, which clause and what happened, note).
+    note_rows: Vec<(String, String, String)>,
 }
 
 /// `GET /staff/consultations/{id}/comparison?from=&to=&unchanged=`
@@ -74,6 +76,27 @@ pub async fn show(
             )
         })
         .collect();
+    let note_rows: Vec<(String, String, String)> = match &cmp {
+        Some(Ok(cmp)) => cmp
+            .rows
+            .iter()
+            .filter(|r| r.kind != crate::domain::revision::Kind::Unchanged)
+            .filter_map(|r| {
+                let key = r.key()?.to_string();
+                let cell = r.after.first().or(r.before.first())?;
+                Some((
+                    key,
+                    format!(
+                        "{}（{}）",
+                        cell.label,
+                        export::comparison::kind_label(r.kind, r.renumbered)
+                    ),
+                    r.office_note.clone().unwrap_or_default(),
+                ))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let (table, error, from, to) = match cmp {
         Some(Ok(cmp)) => (
             Some(export::comparison::html_table(&cmp)),
@@ -103,6 +126,7 @@ pub async fn show(
         error,
         can_publish: app::OFFICE.contains(&user.role),
         warnings,
+        note_rows,
         t,
     };
     page::html(&page)
@@ -128,4 +152,35 @@ pub async fn publish(
     Ok(page::see_other(&format!(
         "/staff/consultations/{id}/comparison"
     )))
+}
+
+/// `POST /staff/consultations/{id}/comparison/notes`: the 修改说明 form of the comparison page,
+/// one `note:{clause_id}` field per changed clause; back to the same comparison.
+pub async fn notes(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    session: Session,
+    id: web::Path<uuid::Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Pairs::parse(&body);
+    csrf::verify(&session, &form.text("csrf_token"))?;
+    let (actor, id) = (user.actor(), id.into_inner().to_string());
+    let (from, to) = (form.text("from"), form.text("to"));
+    let notes = form.prefixed("note:");
+    let cid = id.clone();
+    state
+        .with_conn(move |conn| {
+            for (clause, note) in &notes {
+                revisions::set_note(conn, &cid, clause, note, &actor)?;
+            }
+            Ok(())
+        })
+        .await?;
+    let num = |s: &str| s.trim().parse::<i64>().ok();
+    let mut to_page = format!("/staff/consultations/{id}/comparison");
+    if let (Some(f), Some(t)) = (num(&from), num(&to)) {
+        to_page.push_str(&format!("?from={f}&to={t}"));
+    }
+    Ok(page::see_other(&to_page))
 }
